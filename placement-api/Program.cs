@@ -1,1 +1,1 @@
-Console.WriteLine("placement-api: skeleton");
+return await Placement.Api.Cli.CommandLine.RunAsync(args);

@@ -1,0 +1,61 @@
+using System.Net;
+
+namespace Placement.Api.Http;
+
+/// <summary>
+/// Turns every exception into upstream's error response: a <see cref="PlacementException"/> into
+/// its status and detail, anything else into a 500 (logged; upstream's FaultWrapper).
+/// </summary>
+public sealed class ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorHandlingMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext http)
+    {
+        try
+        {
+            await next(http);
+        }
+        catch (Exception e) when (!http.Response.HasStarted && !http.RequestAborted.IsCancellationRequested)
+        {
+            var error = e switch
+            {
+                PlacementException p => p,
+                BadHttpRequestException bad => PlacementException.BadRequest(bad.Message),
+                _ => null,
+            };
+            if (error is null)
+            {
+                logger.LogError(e, "Placement API unexpected error: {Message}", e.Message);
+                error = new PlacementException(HttpStatusCode.InternalServerError, e.Message);
+            }
+            await RenderAsync(http, error);
+        }
+    }
+
+    /// <param name="raised">Upstream raises most errors (no vary header) but returns its 405s.</param>
+    public static async Task RenderAsync(HttpContext http, PlacementException error, bool raised = true)
+    {
+        var microversion = http.Features.Get<MicroversionFeature>();
+        if (microversion is not null)
+        {
+            microversion.ErrorRaised = raised;
+        }
+        http.Response.Clear();
+        foreach (var (name, value) in error.Headers)
+        {
+            http.Response.Headers[name] = value;
+        }
+        var request = http.Request;
+        await ErrorResponses.WriteAsync(http.Response, new ErrorResponses.Error(
+            error.Status,
+            error.Message,
+            error.ErrorCode,
+            request.Method,
+            MediaType(request.ContentType),
+            microversion?.Version,
+            http.TraceIdentifier), request.Headers.Accept.ToString());
+    }
+
+    /// <summary>The media type without parameters, as webob's content_type.</summary>
+    public static string? MediaType(string? contentType) =>
+        string.IsNullOrWhiteSpace(contentType) ? null : contentType.Split(';', 2)[0].Trim();
+}

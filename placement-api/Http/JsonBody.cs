@@ -1,0 +1,190 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using NJsonSchema;
+using NJsonSchema.Validation;
+
+namespace Placement.Api.Http;
+
+/// <summary>
+/// Reads a JSON request body and validates it against a route's JSON schema (NJsonSchema),
+/// reporting failures in the words of Python's jsonschema, which upstream's messages are.
+/// </summary>
+public static class JsonBody
+{
+    /// <summary>upstream's require_content + extract_json: 415 unless JSON, 400 when malformed or invalid.</summary>
+    public static async Task<JsonNode> ReadAsync(HttpRequest request, JsonSchema schema)
+    {
+        RequestChecks.RequireJsonContent(request);
+        using var reader = new StreamReader(request.Body);
+        var text = await reader.ReadToEndAsync(request.HttpContext.RequestAborted);
+        return Parse(text, schema);
+    }
+
+    public static JsonNode Parse(string text, JsonSchema schema)
+    {
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { MaxDepth = 64 });
+        }
+        catch (JsonException e)
+        {
+            throw PlacementException.BadRequest($"Malformed JSON: {e.Message}");
+        }
+        var errors = schema.Validate(text);
+        if (errors.Count > 0)
+        {
+            throw PlacementException.BadRequest($"JSON does not validate: {SchemaErrors.Describe(errors, schema)}");
+        }
+        // A valid body is never JSON null: every schema asks for an object.
+        return node ?? throw PlacementException.BadRequest("JSON does not validate: None is not of type 'object'");
+    }
+
+    /// <summary>Loads a schema written as JSON text (schemas are constants beside each route).</summary>
+    public static JsonSchema Schema(string json) => JsonSchema.FromJsonAsync(json).GetAwaiter().GetResult();
+}
+
+/// <summary>Formats NJsonSchema errors as Python's jsonschema words them (the best match only).</summary>
+public static class SchemaErrors
+{
+    public static string Describe(ICollection<ValidationError> errors, JsonSchema root)
+    {
+        var flat = errors.ToList();
+        // jsonschema's best_match prefers the error closest to the document root.
+        var best = flat.OrderBy(e => Depth(e.Path)).First();
+        var (keyword, message) = Message(best, flat);
+        var instancePath = PythonPath(best);
+        return $"{message}\n\nFailed validating '{keyword}' in schema{instancePath}:\n    {best.Schema?.ToJson(Newtonsoft.Json.Formatting.None)}\n\nOn instance{instancePath}:\n    {PythonRepr.Of(Instance(best))}";
+    }
+
+    private static int Depth(string? path) => path?.Count(c => c is '.' or '[') ?? 0;
+
+    private static Newtonsoft.Json.Linq.JToken? Instance(ValidationError error) =>
+        error.Kind is ValidationErrorKind.PropertyRequired or ValidationErrorKind.NoAdditionalPropertiesAllowed
+            or ValidationErrorKind.AdditionalPropertiesNotValid or ValidationErrorKind.TooFewProperties or ValidationErrorKind.TooManyProperties
+            ? error.Token?.Parent as Newtonsoft.Json.Linq.JToken ?? error.Token
+            : error.Token;
+
+    private static (string Keyword, string Message) Message(ValidationError error, List<ValidationError> all)
+    {
+        var value = PythonRepr.Of(error.Token);
+        var schema = error.Schema;
+        switch (error.Kind)
+        {
+            case ValidationErrorKind.PropertyRequired:
+                return ("required", $"'{error.Property}' is a required property");
+            case ValidationErrorKind.NoAdditionalPropertiesAllowed:
+            case ValidationErrorKind.AdditionalPropertiesNotValid:
+                var extras = all.Where(e => e.Kind == error.Kind && e.Path?.Split('.').Length == error.Path?.Split('.').Length)
+                    .Select(e => e.Property).Distinct().ToList();
+                var owner = error.Schema?.ParentSchema ?? error.Schema;
+                if (owner?.PatternProperties.Count > 0)
+                {
+                    var patterns = string.Join(", ", owner.PatternProperties.Keys.Order(StringComparer.Ordinal).Select(p => PythonRepr.String(p)));
+                    var names = string.Join(", ", extras.Order(StringComparer.Ordinal).Select(p => PythonRepr.String(p ?? "")));
+                    return ("additionalProperties", $"{names} {(extras.Count == 1 ? "does" : "do")} not match any of the regexes: {patterns}");
+                }
+                var listed = string.Join(", ", extras.Select(p => PythonRepr.String(p ?? "")));
+                return ("additionalProperties", $"Additional properties are not allowed ({listed} {(extras.Count == 1 ? "was" : "were")} unexpected)");
+            case ValidationErrorKind.StringTooLong:
+                return ("maxLength", $"{value} is too long");
+            case ValidationErrorKind.StringTooShort:
+                return ("minLength", $"{value} is too short");
+            case ValidationErrorKind.TooManyItems:
+                return ("maxItems", $"{value} is too long");
+            case ValidationErrorKind.TooFewItems:
+                return ("minItems", $"{value} is too short");
+            case ValidationErrorKind.ItemsNotUnique:
+                return ("uniqueItems", $"{value} has non-unique elements");
+            case ValidationErrorKind.NumberTooSmall:
+                return ("minimum", $"{value} is less than the minimum of {schema?.Minimum}");
+            case ValidationErrorKind.NumberTooBig:
+            case ValidationErrorKind.IntegerTooBig:
+                return ("maximum", $"{value} is greater than the maximum of {schema?.Maximum}");
+            case ValidationErrorKind.PatternMismatch:
+                return ("pattern", $"{value} does not match {PythonRepr.String(schema?.Pattern ?? "")}");
+            case ValidationErrorKind.TooFewProperties:
+                return ("minProperties", $"{PythonRepr.Of(Instance(error))} does not have enough properties");
+            case ValidationErrorKind.TooManyProperties:
+                return ("maxProperties", $"{PythonRepr.Of(Instance(error))} has too many properties");
+            case ValidationErrorKind.NotInEnumeration:
+                var options = string.Join(", ", schema?.Enumeration.Select(o => PythonRepr.OfObject(o)) ?? []);
+                return ("enum", $"{value} is not one of [{options}]");
+            case ValidationErrorKind.GuidExpected:
+            case ValidationErrorKind.UuidExpected:
+                return ("format", $"{value} is not a 'uuid'");
+            case ValidationErrorKind.NotAnyOf:
+                return ("anyOf", $"{value} is not valid under any of the given schemas");
+            case ValidationErrorKind.NotOneOf:
+                return ("oneOf", $"{value} is not valid under any of the given schemas");
+            default:
+                return ("type", $"{value} is not of type {TypeNames(schema)}");
+        }
+    }
+
+    private static string TypeNames(JsonSchema? schema)
+    {
+        if (schema is null)
+        {
+            return "'object'";
+        }
+        var names = Enum.GetValues<JsonObjectType>()
+            .Where(t => t != JsonObjectType.None && t != JsonObjectType.File && schema.Type.HasFlag(t))
+            .Select(t => $"'{t.ToString().ToLowerInvariant()}'");
+        return string.Join(", ", names);
+    }
+
+    /// <summary>jsonschema's path suffix, e.g. <c>['allocations'][0]['resources']</c>.</summary>
+    private static string PythonPath(ValidationError error)
+    {
+        var path = error.Path ?? "#";
+        var parts = path.TrimStart('#').Split('.', StringSplitOptions.RemoveEmptyEntries);
+        var result = new System.Text.StringBuilder();
+        foreach (var part in parts)
+        {
+            var name = part;
+            var index = name.IndexOf('[', StringComparison.Ordinal);
+            var suffix = index >= 0 ? name[index..] : "";
+            name = index >= 0 ? name[..index] : name;
+            if (name.Length > 0 && !(error.Kind is ValidationErrorKind.PropertyRequired or ValidationErrorKind.NoAdditionalPropertiesAllowed && part == parts[^1]))
+            {
+                result.Append('[').Append(PythonRepr.String(name)).Append(']');
+            }
+            result.Append(suffix);
+        }
+        return result.ToString();
+    }
+}
+
+/// <summary>Python's repr() of JSON values, as upstream's messages quote them.</summary>
+public static class PythonRepr
+{
+    public static string String(string value) =>
+        value.Contains('\'', StringComparison.Ordinal) && !value.Contains('"', StringComparison.Ordinal)
+            ? $"\"{value}\""
+            : $"'{value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal)}'";
+
+    public static string OfObject(object? value) => value switch
+    {
+        null => "None",
+        string s => String(s),
+        bool b => b ? "True" : "False",
+        _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "None",
+    };
+
+    public static string Of(Newtonsoft.Json.Linq.JToken? token) => token switch
+    {
+        null => "None",
+        Newtonsoft.Json.Linq.JProperty p => Of(p.Value),
+        Newtonsoft.Json.Linq.JObject o => "{" + string.Join(", ", o.Properties().Select(p => $"{String(p.Name)}: {Of(p.Value)}")) + "}",
+        Newtonsoft.Json.Linq.JArray a => "[" + string.Join(", ", a.Select(Of)) + "]",
+        Newtonsoft.Json.Linq.JValue v => v.Type switch
+        {
+            Newtonsoft.Json.Linq.JTokenType.String => String((string)v.Value!),
+            Newtonsoft.Json.Linq.JTokenType.Boolean => (bool)v.Value! ? "True" : "False",
+            Newtonsoft.Json.Linq.JTokenType.Null or Newtonsoft.Json.Linq.JTokenType.Undefined => "None",
+            _ => Convert.ToString(v.Value, System.Globalization.CultureInfo.InvariantCulture) ?? "None",
+        },
+        _ => token.ToString(),
+    };
+}
