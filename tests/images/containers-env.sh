@@ -18,11 +18,15 @@ graphroot = "$PLACEMENT_IMAGES_STATE/storage"
 runroot = "$PLACEMENT_IMAGES_STATE/run"
 CONF
 
-# runc: Debian's podman would otherwise want crun. The ulimits: podman's defaults (from the host's hard
-# limits) are refused by this kind of sandboxed kernel. cgroupfs and file events: no systemd or journald here.
+# runc: Debian's podman would otherwise want crun. The ulimits: podman's defaults exceed what this kind of
+# sandboxed machine lets runc set (it is refused), so containers get modest limits, never above the shell's.
+# cgroupfs and file events: no systemd or journald here.
+hard_limit() { local v; v=$(ulimit -H "$1"); [[ $v == unlimited || $v -gt $2 ]] && v=$2; echo "$v"; }
+nofile=$(hard_limit -n 20000)
+nproc=$(hard_limit -u 32768)
 cat > "$PLACEMENT_IMAGES_STATE/conf/containers.conf" <<CONF
 [containers]
-default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
+default_ulimits = ["nofile=$nofile:$nofile", "nproc=$nproc:$nproc"]
 
 [engine]
 runtime = "runc"
@@ -37,6 +41,8 @@ unqualified-search-registries = []
 short-name-mode = "disabled"
 CONF
 
+unset -f hard_limit
+unset nofile nproc
 export CONTAINERS_STORAGE_CONF="$PLACEMENT_IMAGES_STATE/conf/storage.conf"
 export CONTAINERS_CONF="$PLACEMENT_IMAGES_STATE/conf/containers.conf"
 export CONTAINERS_REGISTRIES_CONF="$PLACEMENT_IMAGES_STATE/conf/registries.conf"
