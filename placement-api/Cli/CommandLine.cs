@@ -64,6 +64,11 @@ public static class CommandLine
             await Console.Error.WriteLineAsync($"placement: configuration error: {e.Message}");
             return 1;
         }
+        catch (InvalidDataException e)
+        {
+            await Console.Error.WriteLineAsync($"placement: configuration error: [oslo_policy] policy_file: {e.Message}");
+            return 1;
+        }
     }
 
     private static async Task<int> ServeAsync(PlacementSettings settings, string host, int port)

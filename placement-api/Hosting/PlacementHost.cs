@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Cors.Infrastructure;
+using Placement.Api.Auth;
 using Placement.Api.Configuration;
 using Placement.Api.Http;
 
@@ -29,6 +30,8 @@ public static class PlacementHost
 
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton<RouteTable>();
+        builder.Services.AddSingleton(new PolicyEnforcer(
+            new PolicyOptions(settings.PolicyFile, settings.EnforceScope, settings.EnforceNewDefaults)));
         if (settings.Cors is { } cors)
         {
             builder.Services.AddCors(options => options.AddDefaultPolicy(policy => ConfigureCors(policy, cors)));
@@ -43,6 +46,7 @@ public static class PlacementHost
             app.Use(PreflightAnswersOk);
             app.UseCors();
         }
+        app.UseMiddleware<NoAuthMiddleware>();
         app.UseMiddleware<MicroversionMiddleware>();
         app.Use((http, next) =>
         {
