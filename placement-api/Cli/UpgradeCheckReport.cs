@@ -16,9 +16,11 @@ public enum UpgradeCheckResult
 /// <summary>Renders the checks as oslo.upgradecheck's table (what placement-status prints).</summary>
 public static class UpgradeCheckReport
 {
+    private static readonly string[] Header = ["Upgrade Check Results"];
+
     public static string Render(IReadOnlyList<UpgradeCheck> checks)
     {
-        var rows = new List<string[]> { new[] { "Upgrade Check Results" } };
+        var rows = new List<string[]> { Header };
         rows.AddRange(checks.Select(c => new[] { $"Check: {c.Name}", $"Result: {c.Result}", $"Details: {c.Details ?? "None"}" }));
         var width = rows.SelectMany(r => r).Max(line => line.Length);
         var rule = $"+{new string('-', width + 2)}+";
