@@ -121,17 +121,9 @@ public sealed class ResourceProviderStore(PlacementDbContext db)
         return providers;
     }
 
-    /// <summary>Standard classes are not rows: their id is their position in the standard list.</summary>
-    private async Task<int> ResourceClassIdAsync(string name, CancellationToken ct)
-    {
-        var standard = StandardData.ResourceClasses.ToList().IndexOf(name);
-        if (standard >= 0)
-        {
-            return standard;
-        }
-        var custom = await db.ResourceClasses.Where(c => c.Name == name).Select(c => (int?)c.Id).FirstOrDefaultAsync(ct);
-        return custom ?? throw PlacementException.BadRequest($"Invalid resource class in resources parameter: No such resource class {name}.");
-    }
+    private async Task<int> ResourceClassIdAsync(string name, CancellationToken ct) =>
+        await db.ResourceClasses.Where(c => c.Name == name).Select(c => (int?)c.Id).FirstOrDefaultAsync(ct)
+            ?? throw PlacementException.BadRequest($"Invalid resource class in resources parameter: No such resource class {name}.");
 
     /// <summary>Creates a root provider, or a child of <paramref name="parentUuid"/>; 409 on a taken UUID or name.</summary>
     public async Task<ProviderRecord> CreateAsync(string uuid, string name, string? parentUuid, CancellationToken ct)
