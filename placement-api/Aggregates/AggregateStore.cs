@@ -9,11 +9,12 @@ namespace Placement.Api.Aggregates;
 /// <summary>The aggregates a provider is in (upstream: _get_aggregates_by_provider_id and _set_aggregates).</summary>
 public sealed class AggregateStore(PlacementDbContext db)
 {
+    /// <summary>In UUID order, as SQLite happens to answer upstream's unordered query.</summary>
     public Task<List<string>> ListAsync(ResourceProvider provider, CancellationToken ct) =>
         (from link in db.ResourceProviderAggregates
          join aggregate in db.PlacementAggregates on link.AggregateId equals aggregate.Id
          where link.ResourceProviderId == provider.Id
-         orderby aggregate.Id
+         orderby aggregate.Uuid
          select aggregate.Uuid!).ToListAsync(ct);
 
     /// <summary>

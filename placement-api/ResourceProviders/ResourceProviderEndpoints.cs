@@ -43,7 +43,8 @@ public static class ResourceProviderEndpoints
         // The schema admits any UUID spelling; providers are stored dashed and lower-case.
         var uuid = UuidText.Normalize((string?)body["uuid"]) ?? Guid.NewGuid().ToString();
         var provider = await new ResourceProviderStore(db).CreateAsync(uuid, name, (string?)body["parent_provider_uuid"], http.RequestAborted);
-        http.Response.Headers.Location = ProviderUrl(http, provider.Uuid);
+        // webob turns upstream's relative Location into an absolute URL.
+        http.Response.Headers.Location = $"{http.Request.Scheme}://{http.Request.Host}{ProviderUrl(http, provider.Uuid)}";
         if (!version.IsAtLeast("1.20"))
         {
             return Results.StatusCode(StatusCodes.Status201Created);

@@ -29,6 +29,11 @@ public sealed class ResourceProviderStore(PlacementDbContext db)
     public async Task<ProviderRecord?> FindAsync(string uuid, CancellationToken ct) =>
         await Records(db.ResourceProviders.Where(p => p.Uuid == uuid)).FirstOrDefaultAsync(ct);
 
+    /// <summary>
+    /// The providers matching every filter. Filters apply in upstream's order, which decides what a
+    /// request with several problems answers: no tree, or no provider with the required traits or
+    /// aggregates, is an empty list before any later filter's unknown name is a 400.
+    /// </summary>
     public async Task<List<ProviderRecord>> ListAsync(ProviderListQuery query, CancellationToken ct)
     {
         var providers = db.ResourceProviders.AsQueryable();
@@ -49,58 +54,68 @@ public sealed class ResourceProviderStore(PlacementDbContext db)
             }
             providers = providers.Where(p => p.RootProviderId == rootId);
         }
-        providers = await FilterByTraitsAsync(providers, query, ct);
-        providers = await FilterByAggregatesAsync(providers, query, ct);
+        if (query.RequiredTraits.Count > 0)
+        {
+            var ids = await TraitIdsAsync(query.RequiredTraits.SelectMany(s => s), ct);
+            IQueryable<ResourceProvider> WithTraits(IQueryable<ResourceProvider> candidates) =>
+                query.RequiredTraits.Aggregate(candidates, (matching, anyOf) => HavingAnyTrait(matching, [.. anyOf.Select(n => ids[n])]));
+            if (!await WithTraits(db.ResourceProviders).AnyAsync(ct))
+            {
+                return [];
+            }
+            providers = WithTraits(providers);
+        }
+        if (query.ForbiddenTraits.Count > 0)
+        {
+            var ids = await TraitIdsAsync(query.ForbiddenTraits, ct);
+            var forbidden = ids.Values.ToList();
+            providers = providers.Where(p => !db.ResourceProviderTraits.Any(t => t.ResourceProviderId == p.Id && forbidden.Contains(t.TraitId)));
+        }
+        if (query.MemberOf.Count > 0)
+        {
+            var ids = await AggregateIdsAsync(query.MemberOf.SelectMany(s => s), ct);
+            // Unknown aggregates have no members: a set of only unknown ones matches no provider.
+            IQueryable<ResourceProvider> InAggregates(IQueryable<ResourceProvider> candidates) =>
+                query.MemberOf.Aggregate(candidates, (matching, anyOf) => InAnyAggregate(matching, [.. anyOf.Where(ids.ContainsKey).Select(u => ids[u])]));
+            if (!await InAggregates(db.ResourceProviders).AnyAsync(ct))
+            {
+                return [];
+            }
+            providers = InAggregates(providers);
+        }
+        if (query.ForbiddenAggregates.Count > 0)
+        {
+            var forbidden = (await AggregateIdsAsync(query.ForbiddenAggregates, ct)).Values.ToList();
+            providers = providers.Where(p => !db.ResourceProviderAggregates.Any(a => a.ResourceProviderId == p.Id && forbidden.Contains(a.AggregateId)));
+        }
         providers = await FilterByCapacityAsync(providers, query, ct);
         return await Records(providers.OrderBy(p => p.Id)).ToListAsync(ct);
     }
 
-    private async Task<IQueryable<ResourceProvider>> FilterByTraitsAsync(IQueryable<ResourceProvider> providers, ProviderListQuery query, CancellationToken ct)
+    private IQueryable<ResourceProvider> HavingAnyTrait(IQueryable<ResourceProvider> providers, List<int> traitIds) =>
+        providers.Where(p => db.ResourceProviderTraits.Any(t => t.ResourceProviderId == p.Id && traitIds.Contains(t.TraitId)));
+
+    private IQueryable<ResourceProvider> InAnyAggregate(IQueryable<ResourceProvider> providers, List<int> aggregateIds) =>
+        providers.Where(p => db.ResourceProviderAggregates.Any(a => a.ResourceProviderId == p.Id && aggregateIds.Contains(a.AggregateId)));
+
+    /// <summary>Trait ids by name; a 400 naming the first unknown trait.</summary>
+    private async Task<Dictionary<string, int>> TraitIdsAsync(IEnumerable<string> names, CancellationToken ct)
     {
-        if (query.RequiredTraits.Count == 0 && query.ForbiddenTraits.Count == 0)
-        {
-            return providers;
-        }
-        var names = query.RequiredTraits.SelectMany(s => s).Concat(query.ForbiddenTraits).Distinct().ToList();
-        var ids = await db.Traits.Where(t => names.Contains(t.Name)).ToDictionaryAsync(t => t.Name, t => t.Id, ct);
-        if (names.FirstOrDefault(n => !ids.ContainsKey(n)) is { } missing)
+        var wanted = names.Distinct().ToList();
+        var ids = await db.Traits.Where(t => wanted.Contains(t.Name)).ToDictionaryAsync(t => t.Name, t => t.Id, ct);
+        if (wanted.FirstOrDefault(n => !ids.ContainsKey(n)) is { } missing)
         {
             throw PlacementException.BadRequest($"Invalid trait(s) in \"required\" parameter: No such trait(s): {missing}.");
         }
-        foreach (var anyOf in query.RequiredTraits)
-        {
-            var traitIds = anyOf.Select(n => ids[n]).ToList();
-            providers = providers.Where(p => db.ResourceProviderTraits.Any(t => t.ResourceProviderId == p.Id && traitIds.Contains(t.TraitId)));
-        }
-        if (query.ForbiddenTraits.Count > 0)
-        {
-            var traitIds = query.ForbiddenTraits.Select(n => ids[n]).ToList();
-            providers = providers.Where(p => !db.ResourceProviderTraits.Any(t => t.ResourceProviderId == p.Id && traitIds.Contains(t.TraitId)));
-        }
-        return providers;
+        return ids;
     }
 
-    private async Task<IQueryable<ResourceProvider>> FilterByAggregatesAsync(IQueryable<ResourceProvider> providers, ProviderListQuery query, CancellationToken ct)
+    /// <summary>The ids of the aggregates that exist among <paramref name="uuids"/>.</summary>
+    private async Task<Dictionary<string, int>> AggregateIdsAsync(IEnumerable<string> uuids, CancellationToken ct)
     {
-        if (query.MemberOf.Count == 0 && query.ForbiddenAggregates.Count == 0)
-        {
-            return providers;
-        }
-        var uuids = query.MemberOf.SelectMany(s => s).Concat(query.ForbiddenAggregates).Distinct().ToList();
-        var ids = await db.PlacementAggregates.Where(a => a.Uuid != null && uuids.Contains(a.Uuid))
+        var wanted = uuids.Distinct().ToList();
+        return await db.PlacementAggregates.Where(a => a.Uuid != null && wanted.Contains(a.Uuid))
             .ToDictionaryAsync(a => a.Uuid!, a => a.Id, ct);
-        foreach (var anyOf in query.MemberOf)
-        {
-            // Unknown aggregates have no members: a set of only unknown ones matches no provider.
-            var aggregateIds = anyOf.Where(ids.ContainsKey).Select(u => ids[u]).ToList();
-            providers = providers.Where(p => db.ResourceProviderAggregates.Any(a => a.ResourceProviderId == p.Id && aggregateIds.Contains(a.AggregateId)));
-        }
-        var forbiddenIds = query.ForbiddenAggregates.Where(ids.ContainsKey).Select(u => ids[u]).ToList();
-        if (forbiddenIds.Count > 0)
-        {
-            providers = providers.Where(p => !db.ResourceProviderAggregates.Any(a => a.ResourceProviderId == p.Id && forbiddenIds.Contains(a.AggregateId)));
-        }
-        return providers;
     }
 
     /// <summary>
@@ -161,25 +176,15 @@ public sealed class ResourceProviderStore(PlacementDbContext db)
         return (await FindAsync(uuid, ct))!;
     }
 
-    /// <summary>
-    /// Upstream lists every taken field (as MySQL reports them), e.g.
-    /// "Conflicting resource provider uuid: X, name: Y already exists."
-    /// </summary>
+    /// <summary>The database names the first unique key a new row violates; upstream reports that one.</summary>
     private async Task RejectDuplicatesAsync(string uuid, string name, CancellationToken ct)
     {
-        var duplicates = new List<string>();
-        if (await db.ResourceProviders.AnyAsync(p => p.Uuid == uuid, ct))
+        var duplicate = await db.ResourceProviders.AnyAsync(p => p.Uuid == uuid, ct) ? $"uuid: {uuid}"
+            : await db.ResourceProviders.AnyAsync(p => p.Name == name, ct) ? $"name: {name}"
+            : null;
+        if (duplicate is not null)
         {
-            duplicates.Add($"uuid: {uuid}");
-        }
-        if (await db.ResourceProviders.AnyAsync(p => p.Name == name, ct))
-        {
-            duplicates.Add($"name: {name}");
-        }
-        if (duplicates.Count > 0)
-        {
-            throw PlacementException.Conflict(
-                $"Conflicting resource provider {string.Join(", ", duplicates)} already exists.", ErrorCodes.Duplicate);
+            throw PlacementException.Conflict($"Conflicting resource provider {duplicate} already exists.", ErrorCodes.Duplicate);
         }
     }
 

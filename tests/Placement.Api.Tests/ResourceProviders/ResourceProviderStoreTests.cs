@@ -69,8 +69,8 @@ public sealed class ResourceProviderStoreTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task TraitFiltersCombineAllOfAnyOfAndNoneOf()
     {
-        var traits = await _db.Traits.Where(t => t.Name.StartsWith("HW_CPU_X86_")).OrderBy(t => t.Id).Take(3).ToListAsync();
-        var (a, b, c) = (traits[0], traits[1], traits[2]);
+        var traits = await _db.Traits.Where(t => t.Name.StartsWith("HW_CPU_X86_")).OrderBy(t => t.Id).Take(4).ToListAsync();
+        var (a, b, c, unused) = (traits[0], traits[1], traits[2], traits[3]);
         var left = await Create("left");
         var right = await Create("right");
         await Create("none");
@@ -85,6 +85,8 @@ public sealed class ResourceProviderStoreTests : IAsyncLifetime, IDisposable
         Assert.Equal(["left", "none"], await Names(("required", $"!{c.Name}")));
         var unknown = await Assert.ThrowsAsync<PlacementException>(() => Names(("required", "CUSTOM_NOPE")));
         Assert.Equal("Invalid trait(s) in \"required\" parameter: No such trait(s): CUSTOM_NOPE.", unknown.Message);
+        // As upstream: when no provider has the required traits, later filters are not looked at.
+        Assert.Empty(await Names(("required", $"{unused.Name},!CUSTOM_NOPE"), ("resources", "CUSTOM_NOPE:1")));
     }
 
     [Fact]
@@ -166,7 +168,7 @@ public sealed class ResourceProviderStoreTests : IAsyncLifetime, IDisposable
     {
         var first = await Create("first");
         var taken = await Assert.ThrowsAsync<PlacementException>(() => _store.CreateAsync(first.Uuid, "first", null, CancellationToken.None));
-        Assert.Equal($"Conflicting resource provider uuid: {first.Uuid}, name: first already exists.", taken.Message);
+        Assert.Equal($"Conflicting resource provider uuid: {first.Uuid} already exists.", taken.Message);
         var second = await Create("second");
         var renamed = await Assert.ThrowsAsync<PlacementException>(() => Update(second, null, name: "first"));
         Assert.Equal(ErrorCodes.Duplicate, renamed.ErrorCode);
