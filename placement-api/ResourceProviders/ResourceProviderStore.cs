@@ -144,6 +144,10 @@ public sealed class ResourceProviderStore(PlacementDbContext db)
     public async Task<ProviderRecord> CreateAsync(string uuid, string name, string? parentUuid, CancellationToken ct)
     {
         string Failure(string reason) => $"Unable to create resource provider \"{name}\", {uuid}: Object action create failed because: {reason}";
+        if (name.Length == 0)
+        {
+            throw PlacementException.BadRequest(Failure("name is required"));
+        }
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await RejectDuplicatesAsync(uuid, name, ct);
         ResourceProvider? parent = null;

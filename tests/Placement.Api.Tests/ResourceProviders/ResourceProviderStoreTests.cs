@@ -174,6 +174,14 @@ public sealed class ResourceProviderStoreTests : IAsyncLifetime, IDisposable
         Assert.Equal(ErrorCodes.Duplicate, renamed.ErrorCode);
     }
 
+    [Fact]
+    public async Task ANewProviderNeedsANonEmptyName()
+    {
+        var uuid = Guid.NewGuid().ToString();
+        var error = await Assert.ThrowsAsync<PlacementException>(() => _store.CreateAsync(uuid, "", null, CancellationToken.None));
+        Assert.Equal($"Unable to create resource provider \"\", {uuid}: Object action create failed because: name is required", error.Message);
+    }
+
     private async Task<ProviderRecord> Update(ProviderRecord provider, string? parentUuid, bool allowReparenting = true, string? name = null)
     {
         var row = await _db.ResourceProviders.SingleAsync(p => p.Id == provider.Id);
