@@ -1,4 +1,5 @@
 using Placement.Api.Configuration;
+using Placement.Api.Database;
 using Placement.Api.Hosting;
 
 namespace Placement.Api.Cli;
@@ -64,6 +65,11 @@ public static class CommandLine
             await Console.Error.WriteLineAsync($"placement: configuration error: {e.Message}");
             return 1;
         }
+        catch (DatabaseSchemaException e)
+        {
+            await Console.Error.WriteLineAsync($"placement: database error: {e.Message}");
+            return 1;
+        }
         catch (InvalidDataException e)
         {
             await Console.Error.WriteLineAsync($"placement: configuration error: [oslo_policy] policy_file: {e.Message}");
@@ -77,8 +83,8 @@ public static class CommandLine
         {
             throw new ConfigurationException("[api] auth_strategy: 'keystone' is not supported by this release yet; use 'noauth2'");
         }
-        await DatabaseCommands.PrepareForServingAsync(settings);
-        var app = PlacementHost.Build(settings, host, port);
+        var app = PlacementHost.Build(settings, DatabaseCommands.ParseUrl(settings), host, port);
+        await DatabaseCommands.PrepareForServingAsync(settings, app.Services);
         await app.RunAsync();
         return 0;
     }

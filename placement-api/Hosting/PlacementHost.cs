@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Placement.Api.Auth;
 using Placement.Api.Configuration;
+using Placement.Api.Database;
 using Placement.Api.Http;
 
 namespace Placement.Api.Hosting;
@@ -10,7 +11,7 @@ public static class PlacementHost
 {
     public const string PathPrefix = "/placement";
 
-    public static WebApplication Build(PlacementSettings settings, string host, int port)
+    public static WebApplication Build(PlacementSettings settings, DatabaseUrl database, string host, int port)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -30,6 +31,7 @@ public static class PlacementHost
 
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton<RouteTable>();
+        builder.Services.AddPlacementDatabase(database);
         builder.Services.AddSingleton(new PolicyEnforcer(
             new PolicyOptions(settings.PolicyFile, settings.EnforceScope, settings.EnforceNewDefaults)));
         if (settings.Cors is { } cors)

@@ -1,0 +1,157 @@
+using Microsoft.EntityFrameworkCore;
+using Placement.Api.Database.Entities;
+
+namespace Placement.Api.Database;
+
+/// <summary>
+/// Creates and checks the schema exactly as upstream's alembic leaves it, so that upstream
+/// Placement and this server can open a database either of them created.
+/// </summary>
+public sealed class SchemaManager(IDbContextFactory<PlacementDbContext> contexts, ILogger<SchemaManager> logger)
+{
+    /// <summary>Upstream master's alembic head ("Drop redundant indexes for unique constraints").</summary>
+    public const string HeadRevision = "a082b8bb98d0";
+
+    /// <summary>Upstream revisions we bring to head ourselves, with the script that does it (Database/Schema/sqlite-upgrade-from-REV.sql).</summary>
+    private static readonly HashSet<string> UpgradableRevisions = ["422ece571366"]; // Placement 8.0.0's head
+
+    /// <summary>Revisions of upstream releases before 8.0.0: their data migrations are upstream's job.</summary>
+    private static readonly HashSet<string> OlderRevisions = ["b4ed3a175331", "b5c396305c25", "611cd6dffd7b"];
+
+    private const string SyncAdvice = "run `placement-api db sync` or set [placement_database] sync_on_startup = true";
+
+    /// <summary>
+    /// Brings the database to <see cref="HeadRevision"/> (creating the schema if the database is
+    /// empty; a no-op at head) and adds missing standard resource classes and traits.
+    /// Safe to run from several processes at once: it all happens in one write transaction.
+    /// </summary>
+    /// <exception cref="DatabaseSchemaException">The database holds something we cannot upgrade.</exception>
+    public async Task SyncAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var revision = await ReadRevisionAsync(db, cancellationToken);
+        if (revision is null)
+        {
+            logger.LogInformation("Creating the Placement schema at revision {Revision}", HeadRevision);
+            await db.Database.ExecuteSqlRawAsync(ReadScript("sqlite.sql"), cancellationToken);
+            db.AlembicVersion.Add(new AlembicVersion { VersionNum = HeadRevision });
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        else if (UpgradableRevisions.Contains(revision))
+        {
+            logger.LogInformation("Upgrading the Placement schema from revision {From} to {Revision}", revision, HeadRevision);
+            await db.Database.ExecuteSqlRawAsync(ReadScript($"sqlite-upgrade-from-{revision}.sql"), cancellationToken);
+            await db.AlembicVersion.ExecuteUpdateAsync(s => s.SetProperty(v => v.VersionNum, HeadRevision), cancellationToken);
+        }
+        else
+        {
+            ThrowUnlessHead(revision);
+        }
+
+        await SyncStandardDataAsync(db, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>The schema revision (alembic_version), or null when the database has no schema yet.</summary>
+    /// <exception cref="DatabaseSchemaException">The database holds tables but no alembic revision.</exception>
+    public async Task<string?> CurrentRevisionAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await ReadRevisionAsync(db, cancellationToken);
+    }
+
+    /// <summary>
+    /// For a start without sync: checks the schema is at <see cref="HeadRevision"/>, then adds
+    /// missing standard resource classes and traits, as upstream does at every start.
+    /// </summary>
+    /// <exception cref="DatabaseSchemaException">The schema is missing or at another revision.</exception>
+    public async Task EnsureReadyAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var revision = await ReadRevisionAsync(db, cancellationToken)
+            ?? throw new DatabaseSchemaException($"database schema missing: {SyncAdvice}");
+        if (UpgradableRevisions.Contains(revision))
+        {
+            throw new DatabaseSchemaException(
+                $"database schema is at revision {revision} (Placement 8.0.0), older than {HeadRevision}: {SyncAdvice}");
+        }
+
+        ThrowUnlessHead(revision);
+        await SyncStandardDataAsync(db, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static void ThrowUnlessHead(string revision)
+    {
+        if (revision == HeadRevision)
+        {
+            return;
+        }
+
+        throw new DatabaseSchemaException(OlderRevisions.Contains(revision)
+            ? $"database schema is at revision {revision}, from a Placement release older than 8.0.0: "
+              + "upgrade it with upstream's `placement-manage db sync` (8.0.0 or later) first"
+            : $"database schema is at unknown revision {revision} (expected {HeadRevision}); "
+              + "it was perhaps created by a newer Placement");
+    }
+
+    private static async Task<string?> ReadRevisionAsync(PlacementDbContext db, CancellationToken cancellationToken)
+    {
+        var tables = await db.Database
+            .SqlQueryRaw<string>("SELECT name AS Value FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite!_%' ESCAPE '!'")
+            .ToListAsync(cancellationToken);
+        if (!tables.Contains("alembic_version"))
+        {
+            return tables.Count == 0
+                ? null
+                : throw new DatabaseSchemaException(
+                    $"the database has tables ({string.Join(", ", tables.Order())}) but no alembic_version: it was not created by Placement");
+        }
+
+        var revisions = await db.AlembicVersion.Select(v => v.VersionNum).ToListAsync(cancellationToken);
+        return revisions.Count switch
+        {
+            // alembic creates the table before its first migration; an empty one means that failed.
+            0 => throw new DatabaseSchemaException($"alembic_version is empty: an earlier schema creation failed half-way; {SyncAdvice} on a new database"),
+            1 => revisions[0],
+            _ => throw new DatabaseSchemaException($"alembic_version holds several revisions ({string.Join(", ", revisions)}); Placement has one"),
+        };
+    }
+
+    /// <summary>
+    /// Upstream's start-up sync: standard classes that are missing get their fixed id (their index);
+    /// standard traits that are missing get database-assigned ids. Nothing is ever removed.
+    /// </summary>
+    private async Task SyncStandardDataAsync(PlacementDbContext db, CancellationToken cancellationToken)
+    {
+        var classNames = (await db.ResourceClasses.Select(rc => rc.Name).ToListAsync(cancellationToken)).ToHashSet();
+        var missingClasses = StandardData.ResourceClasses
+            .Select((name, id) => new ResourceClass { Id = id, Name = name })
+            .Where(rc => !classNames.Contains(rc.Name))
+            .ToList();
+        var traitNames = (await db.Traits.Select(t => t.Name).ToListAsync(cancellationToken)).ToHashSet();
+        var missingTraits = StandardData.Traits
+            .Where(name => !traitNames.Contains(name))
+            .Select(name => new Trait { Name = name })
+            .ToList();
+        if (missingClasses.Count == 0 && missingTraits.Count == 0)
+        {
+            return;
+        }
+
+        db.ResourceClasses.AddRange(missingClasses);
+        db.Traits.AddRange(missingTraits);
+        await db.SaveChangesAsync(cancellationToken);
+        logger.LogInformation("Added {Classes} standard resource classes and {Traits} standard traits", missingClasses.Count, missingTraits.Count);
+    }
+
+    private static string ReadScript(string file)
+    {
+        using var stream = typeof(SchemaManager).Assembly.GetManifestResourceStream($"Placement.Api.Database.Schema.{file}")
+            ?? throw new InvalidOperationException($"embedded resource Database/Schema/{file} is missing from the build");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}
