@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Placement.Api.Auth;
 using Placement.Api.Database;
+using Placement.Api.Database.Entities;
 using Placement.Api.Http;
 
 namespace Placement.Api.ResourceClasses;
@@ -27,7 +28,7 @@ public static class ResourceClassEndpoints
         RequestChecks.RequireJsonAccepted(http.Request);
         http.Authorize(PlacementPolicies.ResourceClassesList);
         var classes = await ResourceClassStore.ListAsync(db, http.RequestAborted);
-        JsonResponse.SetCacheHeaders(http, LastModified.Newest(classes.Select(rc => rc.LastModified)));
+        JsonResponse.SetCacheHeaders(http, LastModified.Newest(classes.Select(rc => rc.UpdatedAt ?? rc.CreatedAt)));
         return JsonResponse.Ok(new ResourceClassList([.. classes.Select(rc => Body(http, rc.Name))]));
     }
 
@@ -50,7 +51,7 @@ public static class ResourceClassEndpoints
         RequestChecks.RequireJsonAccepted(http.Request);
         http.Authorize(PlacementPolicies.ResourceClassesShow);
         var resourceClass = await ResourceClassStore.GetAsync(db, name, http.RequestAborted);
-        JsonResponse.SetCacheHeaders(http, resourceClass.LastModified);
+        JsonResponse.SetCacheHeaders(http, resourceClass.UpdatedAt ?? resourceClass.CreatedAt);
         return JsonResponse.Ok(Body(http, resourceClass.Name));
     }
 
@@ -67,7 +68,7 @@ public static class ResourceClassEndpoints
         http.Authorize(PlacementPolicies.ResourceClassesUpdate);
         var newName = (string)(await JsonBody.ReadAsync(http.Request, ResourceClassSchemas.CustomName))["name"]!;
         var resourceClass = await ResourceClassStore.GetAsync(db, name, http.RequestAborted);
-        if (resourceClass.IsStandard)
+        if (resourceClass.Id < ResourceClass.MinCustomId)
         {
             throw PlacementException.BadRequest($"Cannot update standard resource class {name}");
         }
@@ -90,7 +91,7 @@ public static class ResourceClassEndpoints
         http.RequireMicroversion("1.2");
         http.Authorize(PlacementPolicies.ResourceClassesDelete);
         var resourceClass = await ResourceClassStore.GetAsync(db, name, http.RequestAborted);
-        if (resourceClass.IsStandard)
+        if (resourceClass.Id < ResourceClass.MinCustomId)
         {
             throw PlacementException.BadRequest($"Error in delete resource class: Cannot delete standard resource class {name}.");
         }

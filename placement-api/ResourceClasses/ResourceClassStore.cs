@@ -6,38 +6,27 @@ using Placement.Api.Http;
 namespace Placement.Api.ResourceClasses;
 
 /// <summary>
-/// Reads and writes resource classes: the standard ones come from code, the custom ones are rows
-/// of resource_classes with ids from <see cref="ResourceClass.MinCustomId"/> up.
+/// Reads and writes resource_classes: the standard classes (rows the schema sync keeps, with their
+/// fixed ids) and the custom ones (ids from <see cref="ResourceClass.MinCustomId"/> up).
 /// </summary>
 public static class ResourceClassStore
 {
     /// <summary>Concurrent creations may pick the same next id; like upstream, try again (this many times at most).</summary>
     private const int CreateAttempts = 100;
 
-    private static readonly ResourceClassRecord[] Standard =
-        [.. StandardData.ResourceClasses.Select((name, id) => new ResourceClassRecord(id, name, null, null))];
+    /// <summary>Every class, by id: the standard ones first.</summary>
+    public static Task<List<ResourceClass>> ListAsync(PlacementDbContext db, CancellationToken ct) =>
+        db.ResourceClasses.AsNoTracking().OrderBy(rc => rc.Id).ToListAsync(ct);
 
-    /// <summary>Every class, standard ones first, each group by id.</summary>
-    public static async Task<List<ResourceClassRecord>> ListAsync(PlacementDbContext db, CancellationToken ct)
-    {
-        var custom = await Custom(db).OrderBy(rc => rc.Id)
-            .Select(rc => new ResourceClassRecord(rc.Id, rc.Name, rc.CreatedAt, rc.UpdatedAt))
-            .ToListAsync(ct);
-        return [.. Standard, .. custom];
-    }
-
-    public static async Task<ResourceClassRecord?> FindAsync(PlacementDbContext db, string name, CancellationToken ct) =>
-        Standard.FirstOrDefault(rc => rc.Name == name)
-        ?? await Custom(db).Where(rc => rc.Name == name)
-            .Select(rc => new ResourceClassRecord(rc.Id, rc.Name, rc.CreatedAt, rc.UpdatedAt))
-            .FirstOrDefaultAsync(ct);
+    public static Task<ResourceClass?> FindAsync(PlacementDbContext db, string name, CancellationToken ct) =>
+        db.ResourceClasses.AsNoTracking().FirstOrDefaultAsync(rc => rc.Name == name, ct);
 
     /// <summary>The class of that name, or upstream's 404.</summary>
-    public static async Task<ResourceClassRecord> GetAsync(PlacementDbContext db, string name, CancellationToken ct) =>
+    public static async Task<ResourceClass> GetAsync(PlacementDbContext db, string name, CancellationToken ct) =>
         await FindAsync(db, name, ct) ?? throw NotFound(name);
 
     /// <summary>Creates a custom class with the next free id; null when a class of that name exists.</summary>
-    public static async Task<ResourceClassRecord?> TryCreateAsync(PlacementDbContext db, string name, CancellationToken ct)
+    public static async Task<ResourceClass?> TryCreateAsync(PlacementDbContext db, string name, CancellationToken ct)
     {
         if (await FindAsync(db, name, ct) is not null)
         {
@@ -51,7 +40,7 @@ public static class ResourceClassStore
             try
             {
                 await db.SaveChangesAsync(ct);
-                return new ResourceClassRecord(row.Id, row.Name, row.CreatedAt, row.UpdatedAt);
+                return row;
             }
             catch (DbUpdateException)
             {
@@ -72,14 +61,14 @@ public static class ResourceClassStore
     }
 
     /// <summary>Renames a custom class; null when another class has the new name.</summary>
-    public static async Task<ResourceClassRecord?> TryRenameAsync(
-        PlacementDbContext db, ResourceClassRecord resourceClass, string newName, CancellationToken ct)
+    public static async Task<ResourceClass?> TryRenameAsync(
+        PlacementDbContext db, ResourceClass resourceClass, string newName, CancellationToken ct)
     {
         if (newName != resourceClass.Name && await FindAsync(db, newName, ct) is not null)
         {
             return null;
         }
-        var row = await Custom(db).AsTracking().SingleOrDefaultAsync(rc => rc.Id == resourceClass.Id, ct)
+        var row = await db.ResourceClasses.SingleOrDefaultAsync(rc => rc.Id == resourceClass.Id, ct)
             ?? throw NotFound(resourceClass.Name);
         row.Name = newName;
         try
@@ -95,11 +84,11 @@ public static class ResourceClassStore
             }
             throw;
         }
-        return new ResourceClassRecord(row.Id, row.Name, row.CreatedAt, row.UpdatedAt);
+        return row;
     }
 
     /// <summary>Deletes a custom class; false when inventories or allocations still use it.</summary>
-    public static async Task<bool> TryDeleteAsync(PlacementDbContext db, ResourceClassRecord resourceClass, CancellationToken ct)
+    public static async Task<bool> TryDeleteAsync(PlacementDbContext db, ResourceClass resourceClass, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var id = resourceClass.Id;
@@ -108,17 +97,13 @@ public static class ResourceClassStore
         {
             return false;
         }
-        if (await Custom(db).Where(rc => rc.Id == id).ExecuteDeleteAsync(ct) == 0)
+        if (await db.ResourceClasses.Where(rc => rc.Id == id).ExecuteDeleteAsync(ct) == 0)
         {
             throw NotFound(resourceClass.Name);
         }
         await transaction.CommitAsync(ct);
         return true;
     }
-
-    /// <summary>Rows of custom classes (a database upgraded from upstream may also hold rows of standard ones).</summary>
-    private static IQueryable<ResourceClass> Custom(PlacementDbContext db) =>
-        db.ResourceClasses.AsNoTracking().Where(rc => rc.Id >= ResourceClass.MinCustomId);
 
     private static PlacementException NotFound(string name) => PlacementException.NotFound($"No such resource class {name}.");
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using Placement.Api.Auth;
 using Placement.Api.Database;
 using Placement.Api.Database.Entities;
@@ -24,7 +25,16 @@ public static class ProviderTraitEndpoints
         http.RequireMicroversion("1.6");
         RequestChecks.RequireJsonAccepted(http.Request);
         http.Authorize(PlacementPolicies.ResourceProviderTraitsList);
-        var provider = await ProviderLookup.GetAsync(db, uuid, http.RequestAborted);
+        ResourceProvider provider;
+        try
+        {
+            provider = await ProviderLookup.GetAsync(db, uuid, http.RequestAborted);
+        }
+        catch (PlacementException e) when (e.Status == HttpStatusCode.NotFound)
+        {
+            // Upstream's handler wraps the lookup's message in its own.
+            throw PlacementException.NotFound($"No resource provider with uuid {uuid} found: {e.Message}");
+        }
         var traits = await ProviderTraitStore.ListAsync(db, provider, http.RequestAborted);
         return Respond(http, provider, traits);
     }

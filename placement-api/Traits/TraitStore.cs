@@ -11,7 +11,10 @@ public static class TraitStore
     /// <summary>Custom traits carry this prefix; every other trait is standard and read-only.</summary>
     public const string CustomPrefix = "CUSTOM_";
 
-    /// <summary>The traits passing <paramref name="filter"/>, by id.</summary>
+    /// <summary>
+    /// The traits passing <paramref name="filter"/>, by id; by name when the filter lists names,
+    /// as upstream's query then reads the name index.
+    /// </summary>
     public static Task<List<Trait>> ListAsync(PlacementDbContext db, TraitFilter filter, CancellationToken ct)
     {
         var traits = db.Traits.AsNoTracking();
@@ -28,7 +31,7 @@ public static class TraitStore
         {
             traits = traits.Where(t => db.ResourceProviderTraits.Any(rpt => rpt.TraitId == t.Id) == associated);
         }
-        return traits.OrderBy(t => t.Id).ToListAsync(ct);
+        return (filter.NamesIn is null ? traits.OrderBy(t => t.Id) : traits.OrderBy(t => t.Name)).ToListAsync(ct);
     }
 
     public static Task<Trait?> FindAsync(PlacementDbContext db, string name, CancellationToken ct) =>
