@@ -44,7 +44,6 @@ public static class ResourceClassStore
             }
             catch (DbUpdateException)
             {
-                db.Entry(row).State = EntityState.Detached;
                 if (await FindAsync(db, name, ct) is not null)
                 {
                     return null;
@@ -54,6 +53,11 @@ public static class ResourceClassStore
                 {
                     throw;
                 }
+            }
+            finally
+            {
+                // Rows are handed out as values, like every other read here (no tracking).
+                db.Entry(row).State = EntityState.Detached;
             }
         }
         throw PlacementException.Conflict(
@@ -84,6 +88,7 @@ public static class ResourceClassStore
             }
             throw;
         }
+        db.Entry(row).State = EntityState.Detached;
         return row;
     }
 

@@ -53,12 +53,16 @@ public static class TraitStore
         }
         catch (DbUpdateException)
         {
-            db.Entry(trait).State = EntityState.Detached;
             if (await FindAsync(db, name, ct) is not null)
             {
                 return null;
             }
             throw;
+        }
+        finally
+        {
+            // Rows are handed out as values, like every other read here (no tracking).
+            db.Entry(trait).State = EntityState.Detached;
         }
     }
 
