@@ -11,9 +11,6 @@ namespace Placement.Api.ResourceClasses;
 /// </summary>
 public static class ResourceClassStore
 {
-    /// <summary>Concurrent creations may pick the same next id; like upstream, try again (this many times at most).</summary>
-    private const int CreateAttempts = 100;
-
     /// <summary>Every class, by id: the standard ones first.</summary>
     public static Task<List<ResourceClass>> ListAsync(PlacementDbContext db, CancellationToken ct) =>
         db.ResourceClasses.AsNoTracking().OrderBy(rc => rc.Id).ToListAsync(ct);
@@ -25,49 +22,30 @@ public static class ResourceClassStore
     public static async Task<ResourceClass> GetAsync(PlacementDbContext db, string name, CancellationToken ct) =>
         await FindAsync(db, name, ct) ?? throw NotFound(name);
 
-    /// <summary>Creates a custom class with the next free id; null when a class of that name exists.</summary>
+    /// <summary>
+    /// Creates a custom class with the next free id; null when a class of that name exists. The write
+    /// transaction (SQLite's BEGIN IMMEDIATE) keeps other writers out between the checks and the insert.
+    /// </summary>
     public static async Task<ResourceClass?> TryCreateAsync(PlacementDbContext db, string name, CancellationToken ct)
     {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         if (await FindAsync(db, name, ct) is not null)
         {
             return null;
         }
-        for (var attempt = 0; attempt < CreateAttempts; attempt++)
-        {
-            var maxId = await db.ResourceClasses.MaxAsync(rc => (int?)rc.Id, ct) ?? 0;
-            var row = new ResourceClass { Id = Math.Max(maxId + 1, ResourceClass.MinCustomId), Name = name };
-            db.ResourceClasses.Add(row);
-            try
-            {
-                await db.SaveChangesAsync(ct);
-                return row;
-            }
-            catch (DbUpdateException)
-            {
-                if (await FindAsync(db, name, ct) is not null)
-                {
-                    return null;
-                }
-                // Only a lost race for the id is worth another attempt.
-                if (!await db.ResourceClasses.AnyAsync(rc => rc.Id == row.Id, ct))
-                {
-                    throw;
-                }
-            }
-            finally
-            {
-                // Rows are handed out as values, like every other read here (no tracking).
-                db.Entry(row).State = EntityState.Detached;
-            }
-        }
-        throw PlacementException.Conflict(
-            $"Max retries of DB transaction exceeded attempting to create resource class: {name}, please try again.");
+        var maxId = await db.ResourceClasses.MaxAsync(rc => (int?)rc.Id, ct) ?? 0;
+        var row = new ResourceClass { Id = Math.Max(maxId + 1, ResourceClass.MinCustomId), Name = name };
+        db.ResourceClasses.Add(row);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return Untracked(db, row);
     }
 
     /// <summary>Renames a custom class; null when another class has the new name.</summary>
     public static async Task<ResourceClass?> TryRenameAsync(
         PlacementDbContext db, ResourceClass resourceClass, string newName, CancellationToken ct)
     {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         if (newName != resourceClass.Name && await FindAsync(db, newName, ct) is not null)
         {
             return null;
@@ -75,21 +53,9 @@ public static class ResourceClassStore
         var row = await db.ResourceClasses.SingleOrDefaultAsync(rc => rc.Id == resourceClass.Id, ct)
             ?? throw NotFound(resourceClass.Name);
         row.Name = newName;
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException)
-        {
-            db.Entry(row).State = EntityState.Detached;
-            if (await FindAsync(db, newName, ct) is not null)
-            {
-                return null;
-            }
-            throw;
-        }
-        db.Entry(row).State = EntityState.Detached;
-        return row;
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return Untracked(db, row);
     }
 
     /// <summary>Deletes a custom class; false when inventories or allocations still use it.</summary>
@@ -108,6 +74,13 @@ public static class ResourceClassStore
         }
         await transaction.CommitAsync(ct);
         return true;
+    }
+
+    /// <summary>A written row, handed out untracked like every other read here.</summary>
+    private static ResourceClass Untracked(PlacementDbContext db, ResourceClass row)
+    {
+        db.Entry(row).State = EntityState.Detached;
+        return row;
     }
 
     private static PlacementException NotFound(string name) => PlacementException.NotFound($"No such resource class {name}.");

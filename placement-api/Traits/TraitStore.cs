@@ -41,29 +41,24 @@ public static class TraitStore
     public static async Task<Trait> GetAsync(PlacementDbContext db, string name, CancellationToken ct) =>
         await FindAsync(db, name, ct) ?? throw NotFound(name);
 
-    /// <summary>Creates a trait; null when it exists already (someone else just created it).</summary>
+    /// <summary>
+    /// Creates a trait; null when it exists already (someone else just created it). The write
+    /// transaction (SQLite's BEGIN IMMEDIATE) keeps other writers out between the check and the insert.
+    /// </summary>
     public static async Task<Trait?> TryCreateAsync(PlacementDbContext db, string name, CancellationToken ct)
     {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (await FindAsync(db, name, ct) is not null)
+        {
+            return null;
+        }
         var trait = new Trait { Name = name };
         db.Traits.Add(trait);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-            return trait;
-        }
-        catch (DbUpdateException)
-        {
-            if (await FindAsync(db, name, ct) is not null)
-            {
-                return null;
-            }
-            throw;
-        }
-        finally
-        {
-            // Rows are handed out as values, like every other read here (no tracking).
-            db.Entry(trait).State = EntityState.Detached;
-        }
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        // Handed out untracked, like every other read here.
+        db.Entry(trait).State = EntityState.Detached;
+        return trait;
     }
 
     /// <summary>Deletes a trait; false when a resource provider has it.</summary>
