@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using NJsonSchema;
 using Placement.Api.Http;
 
@@ -231,19 +230,13 @@ public sealed record ProviderListQuery
         return amounts;
     }
 
-    private static void ValidateAgainstSchema(Dictionary<string, string> parameters, Microversion version)
-    {
-        var schema = version.IsAtLeast("1.18") ? Schemas.V1_18
+    private static void ValidateAgainstSchema(Dictionary<string, string> parameters, Microversion version) =>
+        QueryParameters.Validate(parameters.Select(p => KeyValuePair.Create(p.Key, (string?)p.Value)),
+            version.IsAtLeast("1.18") ? Schemas.V1_18
             : version.IsAtLeast("1.14") ? Schemas.V1_14
             : version.IsAtLeast("1.4") ? Schemas.V1_4
             : version.IsAtLeast("1.3") ? Schemas.V1_3
-            : Schemas.V1_0;
-        var errors = schema.Validate(JsonSerializer.Serialize(parameters));
-        if (errors.Count > 0)
-        {
-            throw PlacementException.BadRequest($"Invalid query string parameters: {SchemaErrors.Describe(errors, schema)}");
-        }
-    }
+            : Schemas.V1_0);
 
     /// <summary>upstream's GET_RPS_SCHEMA_* (placement/schemas/resource_provider.py): the parameters each version knows.</summary>
     private static class Schemas
