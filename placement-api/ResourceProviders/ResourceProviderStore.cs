@@ -239,8 +239,6 @@ public sealed class ResourceProviderStore(PlacementDbContext db)
             throw PlacementException.Conflict($"Conflicting resource provider {name} already exists.", ErrorCodes.Duplicate);
         }
         provider.Name = name;
-        // Upstream stamps updated_at on every save, even one that changes nothing.
-        db.Entry(provider).State = EntityState.Modified;
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return (await FindAsync(provider.Uuid, ct))!;
