@@ -49,13 +49,19 @@ public static class SchemaErrors
 {
     public static string Describe(ICollection<ValidationError> errors, JsonSchema root)
     {
-        var flat = errors.ToList();
+        var flat = errors.SelectMany(ItemErrors).ToList();
         // jsonschema's best_match prefers the error closest to the document root.
         var best = flat.OrderBy(e => Depth(e.Path)).First();
         var (keyword, message) = Message(best, flat);
         var instancePath = PythonPath(best);
         return $"{message}\n\nFailed validating '{keyword}' in schema{instancePath}:\n    {best.Schema?.ToJson(Newtonsoft.Json.Formatting.None)}\n\nOn instance{instancePath}:\n    {PythonRepr.Of(Instance(best))}";
     }
+
+    /// <summary>NJsonSchema wraps the errors of an array item; jsonschema reports the item's own errors.</summary>
+    private static IEnumerable<ValidationError> ItemErrors(ValidationError error) =>
+        error is ChildSchemaValidationError { Kind: ValidationErrorKind.ArrayItemNotValid } item
+            ? item.Errors.Values.SelectMany(e => e).SelectMany(ItemErrors)
+            : [error];
 
     private static int Depth(string? path) => path?.Count(c => c is '.' or '[') ?? 0;
 
