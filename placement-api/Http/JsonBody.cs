@@ -57,9 +57,12 @@ public static class SchemaErrors
         return $"{message}\n\nFailed validating '{keyword}' in schema{instancePath}:\n    {best.Schema?.ToJson(Newtonsoft.Json.Formatting.None)}\n\nOn instance{instancePath}:\n    {PythonRepr.Of(Instance(best))}";
     }
 
-    /// <summary>NJsonSchema wraps the errors of an array item; jsonschema reports the item's own errors.</summary>
+    /// <summary>
+    /// NJsonSchema wraps the errors of an array item, and of a property checked by patternProperties or an
+    /// additionalProperties schema; jsonschema reports the item's or the property's own errors.
+    /// </summary>
     private static IEnumerable<ValidationError> ItemErrors(ValidationError error) =>
-        error is ChildSchemaValidationError { Kind: ValidationErrorKind.ArrayItemNotValid } item
+        error is ChildSchemaValidationError { Kind: ValidationErrorKind.ArrayItemNotValid or ValidationErrorKind.AdditionalPropertiesNotValid } item
             ? item.Errors.Values.SelectMany(e => e).SelectMany(ItemErrors)
             : [error];
 
@@ -83,7 +86,7 @@ public static class SchemaErrors
             case ValidationErrorKind.AdditionalPropertiesNotValid:
                 var extras = all.Where(e => e.Kind == error.Kind && e.Path?.Split('.').Length == error.Path?.Split('.').Length)
                     .Select(e => e.Property).Distinct().ToList();
-                var owner = error.Schema?.ParentSchema ?? error.Schema;
+                var owner = error.Schema?.PatternProperties.Count > 0 ? error.Schema : error.Schema?.ParentSchema;
                 if (owner?.PatternProperties.Count > 0)
                 {
                     var patterns = string.Join(", ", owner.PatternProperties.Keys.Order(StringComparer.Ordinal).Select(p => PythonRepr.String(p)));
