@@ -14,7 +14,7 @@ namespace Placement.Api.Allocations;
 /// </summary>
 public sealed class AllocationWriter(PlacementDbContext db, PlacementSettings settings, ILogger<AllocationWriter> logger)
 {
-    private readonly ConsumerStore consumers = new(db, settings);
+    private readonly ConsumerStore _consumers = new(db, settings);
 
     /// <summary>
     /// Makes each consumer's allocations exactly <see cref="ConsumerAllocations.Resources"/>, all or
@@ -64,7 +64,7 @@ public sealed class AllocationWriter(PlacementDbContext db, PlacementSettings se
         var seen = new Dictionary<string, SeenConsumer>();
         foreach (var request in requests)
         {
-            seen[request.ConsumerUuid] = await consumers.EnsureAsync(request, cancellationToken);
+            seen[request.ConsumerUuid] = await _consumers.EnsureAsync(request, cancellationToken);
         }
 
         var providers = new Dictionary<string, ResourceProvider>();
@@ -92,7 +92,7 @@ public sealed class AllocationWriter(PlacementDbContext db, PlacementSettings se
         }
         foreach (var consumer in rewritten.Select(uuid => seen[uuid]))
         {
-            if (!await consumers.TryIncrementGenerationAsync(consumer, cancellationToken))
+            if (!await _consumers.TryIncrementGenerationAsync(consumer, cancellationToken))
             {
                 throw new AllocationWriteException(AllocationWriteFailure.ConcurrentUpdate,
                     "Another thread concurrently updated the data. Please retry your update");
