@@ -38,7 +38,7 @@ public static class ConsumerAllocationEndpoints
                 body["consumer_type"] = consumer.ConsumerType;
             }
         }
-        JsonResponse.SetCacheHeaders(http, rows.Max(r => r.LastModified));
+        JsonResponse.SetCacheHeaders(http, LastModified.Newest(rows.Select(r => r.LastModified)));
         return JsonResponse.Ok(body);
     }
 

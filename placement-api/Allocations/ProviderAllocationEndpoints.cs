@@ -31,7 +31,7 @@ public static class ProviderAllocationEndpoints
             }
             ((Dictionary<string, int>)consumer["resources"])[row.ResourceClass] = row.Used;
         }
-        JsonResponse.SetCacheHeaders(http, rows.Max(r => r.LastModified));
+        JsonResponse.SetCacheHeaders(http, LastModified.Newest(rows.Select(r => r.LastModified)));
         return JsonResponse.Ok(new { allocations = byConsumer, resource_provider_generation = generation });
     }
 }
