@@ -25,7 +25,8 @@ public static class JsonBody
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { MaxDepth = 64 });
+            using var document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 64 });
+            node = LastPropertyWins(document.RootElement);
         }
         catch (JsonException e)
         {
@@ -38,6 +39,28 @@ public static class JsonBody
         }
         // A valid body is never JSON null: every schema asks for an object.
         return node ?? throw PlacementException.BadRequest("JSON does not validate: None is not of type 'object'");
+    }
+
+    /// <summary>
+    /// The node of an element where, as in Python's json, the last of duplicate property names
+    /// wins (a JsonObject parsed directly would throw on first access instead).
+    /// </summary>
+    private static JsonNode? LastPropertyWins(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var result = new JsonObject();
+                foreach (var property in element.EnumerateObject())
+                {
+                    result[property.Name] = LastPropertyWins(property.Value);
+                }
+                return result;
+            case JsonValueKind.Array:
+                return new JsonArray([.. element.EnumerateArray().Select(LastPropertyWins)]);
+            default:
+                return JsonValue.Create(element.Clone());
+        }
     }
 
     /// <summary>Loads a schema written as JSON text (schemas are constants beside each route).</summary>

@@ -52,4 +52,14 @@ public class SchemaErrorsTests
         Assert.Equal("JSON does not validate: 'box' does not match any of the regexes: '^[A-Z]+$'", lines[0]);
         Assert.Equal("Failed validating 'additionalProperties' in schema:", lines[2]);
     }
+
+    [Fact]
+    public void OfDuplicatePropertiesTheLastWinsAsInPython()
+    {
+        var schema = JsonBody.Schema("""{"type": "object", "properties": {"size": {"type": "integer", "minimum": 1}}}""");
+        var body = JsonBody.Parse("""{"size": 1, "size": 2, "nested": {"a": [1, {"b": 1, "b": null}]}}""", schema);
+        Assert.Equal(2, body["size"]!.GetValue<int>());
+        Assert.Null(body["nested"]!["a"]![1]!["b"]);
+        Assert.Contains("0 is less than the minimum of 1", Lines("""{"size": 1, "size": 0}""", schema)[0]);
+    }
 }
