@@ -32,7 +32,16 @@ public static class JsonBody
         {
             throw PlacementException.BadRequest($"Malformed JSON: {e.Message}");
         }
-        var errors = schema.Validate(text);
+        ICollection<ValidationError> errors;
+        try
+        {
+            errors = schema.Validate(text);
+        }
+        catch (InvalidCastException)
+        {
+            // NJsonSchema cannot compare integers beyond 64 bits (which Python takes) with a schema's bounds.
+            throw PlacementException.BadRequest("JSON does not validate: an integer in the body is out of range");
+        }
         if (errors.Count > 0)
         {
             throw PlacementException.BadRequest($"JSON does not validate: {SchemaErrors.Describe(errors, schema)}");

@@ -62,4 +62,13 @@ public class SchemaErrorsTests
         Assert.Null(body["nested"]!["a"]![1]!["b"]);
         Assert.Contains("0 is less than the minimum of 1", Lines("""{"size": 1, "size": 0}""", schema)[0]);
     }
+
+    [Fact]
+    public void AnIntegerBeyond64BitsIsABadRequest()
+    {
+        var schema = JsonBody.Schema("""{"type": "object", "properties": {"size": {"type": "integer", "maximum": 10}}}""");
+        Assert.Equal(
+            "JSON does not validate: an integer in the body is out of range",
+            Assert.Throws<PlacementException>(() => JsonBody.Parse("""{"size": 100000000000000000000000}""", schema)).Message);
+    }
 }
