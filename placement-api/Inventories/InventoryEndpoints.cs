@@ -59,7 +59,6 @@ public static class InventoryEndpoints
         var body = await ReadInventoryAsync(http.Request, InventorySchemas.Create);
         var className = body["resource_class"]!.GetValue<string>();
         var capacity = ReadCapacity(body);
-        var unableToCreate = $"Unable to create inventory for resource provider {provider.Uuid}";
         try
         {
             RequireCapacity(http, className, provider, capacity);
@@ -68,7 +67,7 @@ public static class InventoryEndpoints
         }
         catch (Exception e) when (e is InvalidCapacityException or UnknownResourceClassException)
         {
-            throw PlacementException.BadRequest($"{unableToCreate}: {e.Message}");
+            throw PlacementException.BadRequest($"Unable to create inventory for resource provider {provider.Uuid}: {e.Message}");
         }
         catch (Exception e) when (e is ProviderGenerationMovedException or InventoryExistsException)
         {
@@ -87,7 +86,6 @@ public static class InventoryEndpoints
         var body = await ReadInventoryAsync(http.Request, InventorySchemas.UpdateOne);
         RequireGeneration(body, provider);
         var capacity = ReadCapacity(body);
-        var unableToUpdate = $"Unable to update inventory for resource provider {provider.Uuid}";
         try
         {
             RequireCapacity(http, resource_class, provider, capacity);
@@ -97,7 +95,7 @@ public static class InventoryEndpoints
         }
         catch (InvalidCapacityException e)
         {
-            throw PlacementException.BadRequest($"{unableToUpdate}: {e.Message}");
+            throw PlacementException.BadRequest($"Unable to update inventory for resource provider {provider.Uuid}: {e.Message}");
         }
         catch (InventoryNotFoundException e)
         {

@@ -1,37 +1,27 @@
-using Microsoft.EntityFrameworkCore;
 using Placement.Api.Database;
+using Placement.Api.Database.Entities;
 using Placement.Api.Http;
+using Placement.Api.ResourceClasses;
 
 namespace Placement.Api.Inventories;
 
 /// <summary>
-/// Resource class names and ids, read once per request (upstream: the context's rc_cache).
-/// Standard classes are not rows: their id is their position in the standard list.
+/// Resource class names and ids, read once per request (upstream: the context's rc_cache), so that
+/// a request naming or showing many classes does one query.
 /// </summary>
 public sealed class ResourceClassIds
 {
     private readonly Dictionary<string, int> _idsByName;
     private readonly Dictionary<int, string> _namesById;
 
-    private ResourceClassIds(Dictionary<string, int> idsByName)
+    private ResourceClassIds(IReadOnlyList<ResourceClass> classes)
     {
-        _idsByName = idsByName;
-        _namesById = idsByName.ToDictionary(pair => pair.Value, pair => pair.Key);
+        _idsByName = classes.ToDictionary(rc => rc.Name, rc => rc.Id, StringComparer.Ordinal);
+        _namesById = classes.ToDictionary(rc => rc.Id, rc => rc.Name);
     }
 
-    public static async Task<ResourceClassIds> LoadAsync(PlacementDbContext db, CancellationToken cancellationToken)
-    {
-        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var id = 0; id < StandardData.ResourceClasses.Count; id++)
-        {
-            ids[StandardData.ResourceClasses[id]] = id;
-        }
-        foreach (var custom in await db.ResourceClasses.AsNoTracking().Select(rc => new { rc.Id, rc.Name }).ToListAsync(cancellationToken))
-        {
-            ids[custom.Name] = custom.Id;
-        }
-        return new ResourceClassIds(ids);
-    }
+    public static async Task<ResourceClassIds> LoadAsync(PlacementDbContext db, CancellationToken cancellationToken) =>
+        new(await ResourceClassStore.ListAsync(db, cancellationToken));
 
     /// <summary>The class of a name, or 404 "No such resource class NAME." (upstream's ResourceClassNotFound).</summary>
     public KnownResourceClass Resolve(string name) =>
@@ -48,7 +38,4 @@ public readonly record struct KnownResourceClass(int Id, string Name);
 /// for an unknown class is a 400, for instance).
 /// </summary>
 public sealed class UnknownResourceClassException(string name)
-    : PlacementException(System.Net.HttpStatusCode.NotFound, $"No such resource class {name}.")
-{
-    public string Name { get; } = name;
-}
+    : PlacementException(System.Net.HttpStatusCode.NotFound, $"No such resource class {name}.");
