@@ -81,7 +81,7 @@ public static class SchemaErrors
 {
     public static string Describe(ICollection<ValidationError> errors, JsonSchema root)
     {
-        var flat = Flatten(errors).ToList();
+        var flat = errors.SelectMany(ItemErrors).ToList();
         // jsonschema's best_match prefers the error closest to the document root.
         var best = flat.OrderBy(e => PathSegments(e).Count).First();
         var (keyword, message) = Message(best, flat);
@@ -90,13 +90,13 @@ public static class SchemaErrors
     }
 
     /// <summary>
-    /// NJsonSchema wraps the failures of a value matched by patternProperties (or checked against an
-    /// additionalProperties schema) in one error; jsonschema reports the failures themselves.
+    /// NJsonSchema wraps the errors of an array item, and of a property checked by patternProperties or an
+    /// additionalProperties schema; jsonschema reports the item's or the property's own errors.
     /// </summary>
-    private static IEnumerable<ValidationError> Flatten(IEnumerable<ValidationError> errors) =>
-        errors.SelectMany(e => e is ChildSchemaValidationError { Kind: ValidationErrorKind.AdditionalPropertiesNotValid } child && child.Errors.Count > 0
-            ? Flatten(child.Errors.Values.SelectMany(v => v))
-            : [e]);
+    private static IEnumerable<ValidationError> ItemErrors(ValidationError error) =>
+        error is ChildSchemaValidationError { Kind: ValidationErrorKind.ArrayItemNotValid or ValidationErrorKind.AdditionalPropertiesNotValid } item
+            ? item.Errors.Values.SelectMany(e => e).SelectMany(ItemErrors)
+            : [error];
 
     private static Newtonsoft.Json.Linq.JToken? Instance(ValidationError error) =>
         error.Kind is ValidationErrorKind.PropertyRequired or ValidationErrorKind.NoAdditionalPropertiesAllowed

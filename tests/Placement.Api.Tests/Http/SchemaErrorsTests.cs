@@ -71,4 +71,16 @@ public class SchemaErrorsTests
             "JSON does not validate: an integer in the body is out of range",
             Assert.Throws<PlacementException>(() => JsonBody.Parse("""{"size": 100000000000000000000000}""", schema)).Message);
     }
+
+    [Fact]
+    public void AFailureInsideAnArrayItemIsReportedWhereItIs()
+    {
+        var schema = JsonBody.Schema("""
+            {"type": "object", "properties": {"list": {"type": "array", "items": {"type": "object", "properties": {"uuid": {"type": "string", "format": "uuid"}}}}}}
+            """);
+        var lines = Lines("""{"list": [{"uuid": "harry"}]}""", schema);
+        Assert.Equal("JSON does not validate: 'harry' is not a 'uuid'", lines[0]);
+        Assert.Equal("Failed validating 'format' in schema['properties']['list']['items']['properties']['uuid']:", lines[2]);
+        Assert.Equal("On instance['list'][0]['uuid']:", lines[5]);
+    }
 }
