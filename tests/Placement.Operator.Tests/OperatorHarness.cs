@@ -50,9 +50,9 @@ public sealed class OperatorHarness : IAsyncDisposable
             Identity = identity,
             LeaderElection = leaderElection,
             LeaseNamespace = Namespace,
-            LeaseDuration = TimeSpan.FromSeconds(1),
-            RenewDeadline = TimeSpan.FromMilliseconds(700),
-            RetryPeriod = TimeSpan.FromMilliseconds(100),
+            LeaseDuration = TimeSpan.FromSeconds(3),
+            RenewDeadline = TimeSpan.FromSeconds(2),
+            RetryPeriod = TimeSpan.FromMilliseconds(200),
             RetryBaseDelay = TimeSpan.FromMilliseconds(20),
             RetryMaxDelay = TimeSpan.FromMilliseconds(500),
         };

@@ -1,16 +1,29 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using k8s;
 using k8s.Models;
 using Placement.Operator.Reconciliation;
+using Placement.Operator.Resources;
+using static Placement.Operator.Tests.OperatorHarness;
 
 namespace Placement.Operator.Tests;
 
+/// <summary>The operator end to end: real KubernetesClient, HTTP, the fake API server playing the cluster.</summary>
 public class ReconcileTests
 {
+    private static PlacementService ExternalDatabase(string name = "placement", Action<PlacementServiceSpec>? customise = null) =>
+        NewService(name, spec =>
+        {
+            spec.Database.ConnectionSecretRef = new SecretKeyRef { Name = "placement-db", Key = "url" };
+            customise?.Invoke(spec);
+        });
+
     [Fact]
     public async Task Create_syncs_the_database_then_deploys_and_reports_ready()
     {
-        await using var cluster = await OperatorHarness.StartAsync();
+        await using var cluster = await StartAsync();
         cluster.StartOperator();
-        await cluster.CreateAsync(OperatorHarness.NewService());
+        await cluster.CreateAsync(NewService());
 
         var job = await cluster.SyncJobAsync();
         Assert.Equal(["db", "sync"], job.Spec.Template.Spec.Containers[0].Args);
@@ -35,5 +48,197 @@ public class ReconcileTests
         Assert.NotNull(cluster.Get<V1PersistentVolumeClaim>("persistentvolumeclaims", "placement-sqlite"));
         Assert.Null(cluster.Get<V2HorizontalPodAutoscaler>("horizontalpodautoscalers", "placement"));
         Assert.Equal(1, deployment.Spec.Replicas);
+        Assert.All(new object[] { deployment, job }, o => Assert.Equal(cluster.Service().Metadata.Uid,
+            ((IKubernetesObject<V1ObjectMeta>)o).Metadata.OwnerReferences.Single().Uid));
+
+        var reasons = cluster.All("events").Select(e => (string?)e["reason"]).ToList();
+        Assert.Contains("DatabaseSyncedFalse", reasons);
+        Assert.Contains("DatabaseSyncedTrue", reasons);
+        Assert.Contains("ReadyTrue", reasons);
+    }
+
+    [Fact]
+    public async Task Scaling_changes_the_replica_count_without_a_new_database_sync()
+    {
+        await using var cluster = await StartAsync();
+        cluster.StartOperator();
+        await cluster.CreateReadyAsync(ExternalDatabase());
+
+        await cluster.PatchSpecAsync("placement", new JsonObject { ["replicas"] = 3 });
+        await EventuallyAsync(() => cluster.Get<V1Deployment>("deployments", "placement")!.Spec.Replicas == 3, "3 replicas");
+        await cluster.ConditionAsync(Conditions.Ready, "False", "RollingOut");
+        cluster.RollOut();
+        await cluster.ConditionAsync(Conditions.Ready, "True");
+
+        Assert.Equal(3, cluster.Service().Status!.ReadyReplicas);
+        Assert.Single(cluster.All("jobs"));
+    }
+
+    [Fact]
+    public async Task Ingress_is_removed_and_restored_with_the_spec()
+    {
+        await using var cluster = await StartAsync();
+        cluster.StartOperator();
+        await cluster.CreateReadyAsync(NewService());
+
+        await cluster.PatchSpecAsync("placement", new JsonObject { ["ingress"] = new JsonObject { ["enabled"] = false } });
+        await EventuallyAsync(() => cluster.Get<V1Ingress>("ingresses", "placement") is null, "the Ingress deleted");
+        await EventuallyAsync(() => cluster.Service().Status!.Url == "http://placement.placement.svc:8778/", "the in-cluster URL");
+
+        await cluster.PatchSpecAsync("placement", new JsonObject
+        {
+            ["ingress"] = new JsonObject { ["enabled"] = true, ["host"] = "api.example.org", ["className"] = "nginx", ["tls"] = new JsonObject { ["secretName"] = "api-tls" } },
+        });
+        var ingress = await cluster.EventuallyAsync<V1Ingress>("ingresses", "placement");
+        Assert.Equal("api.example.org", ingress.Spec.Rules.Single().Host);
+        Assert.Equal("nginx", ingress.Spec.IngressClassName);
+        await EventuallyAsync(() => cluster.Service().Status!.Url == "https://api.example.org/", "the Ingress URL");
+    }
+
+    [Fact]
+    public async Task Autoscaling_creates_an_autoscaler_that_owns_the_replica_count_and_removing_it_restores_replicas()
+    {
+        await using var cluster = await StartAsync();
+        cluster.StartOperator();
+        await cluster.CreateReadyAsync(ExternalDatabase(customise: s => s.Replicas = 2));
+
+        await cluster.PatchSpecAsync("placement", new JsonObject { ["autoscaling"] = new JsonObject { ["minReplicas"] = 1, ["maxReplicas"] = 10, ["targetCPUUtilizationPercentage"] = 50 } });
+        var hpa = await cluster.EventuallyAsync<V2HorizontalPodAutoscaler>("horizontalpodautoscalers", "placement");
+        Assert.Equal((1, 10, 50), (hpa.Spec.MinReplicas, hpa.Spec.MaxReplicas, hpa.Spec.Metrics.Single().Resource.Target.AverageUtilization));
+        await EventuallyAsync(() => cluster.Get<V1Deployment>("deployments", "placement")!.Spec.Replicas is null, "replicas left to the autoscaler");
+
+        // The autoscaler scales; the operator must not fight it.
+        await cluster.Client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch("{\"spec\":{\"replicas\":4}}", V1Patch.PatchType.MergePatch), "placement", Namespace);
+        cluster.RollOut();
+        await EventuallyAsync(() => cluster.Service().Status!.ReadyReplicas == 4, "4 ready replicas");
+        Assert.Equal(4, cluster.Get<V1Deployment>("deployments", "placement")!.Spec.Replicas);
+
+        await cluster.PatchSpecAsync("placement", new JsonObject { ["autoscaling"] = null });
+        await EventuallyAsync(() => cluster.Get<V2HorizontalPodAutoscaler>("horizontalpodautoscalers", "placement") is null, "the autoscaler deleted");
+        await EventuallyAsync(() => cluster.Get<V1Deployment>("deployments", "placement")!.Spec.Replicas == 2, "the fixed replica count back");
+    }
+
+    [Fact]
+    public async Task Upgrade_syncs_with_the_new_image_before_rolling_the_deployment()
+    {
+        await using var cluster = await StartAsync();
+        cluster.StartOperator();
+        await cluster.CreateReadyAsync(NewService(customise: s => s.Image = "registry.local/placement-api:1.0"));
+        var oldJob = cluster.All("jobs").Single();
+
+        await cluster.PatchSpecAsync("placement", new JsonObject { ["image"] = "registry.local/placement-api:2.0" });
+        var job = await cluster.SyncJobAsync();
+        Assert.Equal("registry.local/placement-api:2.0", job.Spec.Template.Spec.Containers[0].Image);
+        await cluster.ConditionAsync(Conditions.Progressing, "True", "Syncing");
+        Assert.Equal("registry.local/placement-api:1.0", cluster.Get<V1Deployment>("deployments", "placement")!.Spec.Template.Spec.Containers[0].Image);
+
+        cluster.FinishJob(job.Metadata.Name, succeeded: true);
+        await EventuallyAsync(() => cluster.Get<V1Deployment>("deployments", "placement")!.Spec.Template.Spec.Containers[0].Image == "registry.local/placement-api:2.0", "the new image rolled");
+        Assert.Equal("1.0", cluster.Service().Status!.CurrentVersion);
+        cluster.RollOut();
+        await cluster.ConditionAsync(Conditions.Ready, "True");
+        Assert.Equal("2.0", cluster.Service().Status!.CurrentVersion);
+        await EventuallyAsync(() => cluster.All("jobs").All(j => (string?)j["metadata"]!["name"] != (string?)oldJob["metadata"]!["name"]), "the old sync Job deleted");
+    }
+
+    [Fact]
+    public async Task Failed_sync_leaves_the_running_deployment_untouched_and_says_why()
+    {
+        await using var cluster = await StartAsync();
+        cluster.StartOperator();
+        await cluster.CreateReadyAsync(NewService(customise: s => s.Image = "placement-api:1.0"));
+        var before = cluster.Get<V1Deployment>("deployments", "placement")!;
+
+        await cluster.PatchSpecAsync("placement", new JsonObject { ["image"] = "placement-api:broken" });
+        var job = await cluster.SyncJobAsync();
+        cluster.FinishJob(job.Metadata.Name, succeeded: false);
+
+        var degraded = await cluster.ConditionAsync(Conditions.Degraded, "True", "SyncFailed");
+        Assert.Contains("BackoffLimitExceeded", degraded.Message);
+        Assert.Contains(job.Metadata.Name, degraded.Message);
+        await cluster.ConditionAsync(Conditions.DatabaseSynced, "False", "SyncFailed");
+        await cluster.ConditionAsync(Conditions.Ready, "False", "SyncFailed");
+        var after = cluster.Get<V1Deployment>("deployments", "placement")!;
+        Assert.Equal(before.Metadata.ResourceVersion, after.Metadata.ResourceVersion);
+        Assert.Equal("1.0", cluster.Service().Status!.CurrentVersion);
+        Assert.Contains(cluster.All("events"), e => (string?)e["type"] == "Warning" && (string?)e["reason"] == "DegradedTrue");
+
+        // Going back to the synced image needs no new sync: its Job is still the record.
+        await cluster.PatchSpecAsync("placement", new JsonObject { ["image"] = "placement-api:1.0" });
+        await cluster.ConditionAsync(Conditions.Ready, "True");
+    }
+
+    [Fact]
+    public async Task Deleting_the_resource_removes_everything_it_made()
+    {
+        await using var cluster = await StartAsync();
+        cluster.StartOperator();
+        await cluster.CreateReadyAsync(ExternalDatabase(customise: s => s.Autoscaling = new AutoscalingSpec()));
+        Assert.NotEmpty(cluster.All("horizontalpodautoscalers"));
+
+        await cluster.DeleteAsync("placement");
+
+        foreach (var plural in new[] { "deployments", "jobs", "services", "ingresses", "horizontalpodautoscalers", "configmaps", "persistentvolumeclaims" })
+        {
+            await EventuallyAsync(() => cluster.All(plural).Count == 0, $"no {plural} left");
+        }
+    }
+
+    [Fact]
+    public async Task Manual_edits_to_owned_objects_are_reverted()
+    {
+        await using var cluster = await StartAsync();
+        cluster.StartOperator();
+        await cluster.CreateReadyAsync(NewService(customise: s => s.Image = "placement-api:1.0"));
+
+        await cluster.Client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(
+            "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"placement-api\",\"image\":\"evil:1\"}]}}}}", V1Patch.PatchType.MergePatch), "placement", Namespace);
+        await cluster.Client.CoreV1.DeleteNamespacedServiceAsync("placement", Namespace);
+        await cluster.Client.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("{\"data\":{\"OS_API__AUTH_STRATEGY\":\"keystone\"}}", V1Patch.PatchType.MergePatch), "placement-config", Namespace);
+
+        await EventuallyAsync(() => cluster.Get<V1Deployment>("deployments", "placement")!.Spec.Template.Spec.Containers.Single().Image == "placement-api:1.0", "the image restored");
+        await cluster.EventuallyAsync<V1Service>("services", "placement");
+        await EventuallyAsync(() => cluster.Get<V1ConfigMap>("configmaps", "placement-config")!.Data["OS_API__AUTH_STRATEGY"] == "noauth2", "the setting restored");
+    }
+
+    [Fact]
+    public async Task A_spec_the_schema_should_have_rejected_is_reported_not_deployed()
+    {
+        await using var cluster = await StartAsync();
+        cluster.StartOperator();
+        await cluster.CreateAsync(NewService(customise: s => s.Autoscaling = new AutoscalingSpec { MaxReplicas = 5 }));
+
+        var degraded = await cluster.ConditionAsync(Conditions.Degraded, "True", "InvalidSpec");
+        Assert.Contains("connectionSecretRef", degraded.Message);
+        Assert.Empty(cluster.All("jobs"));
+        Assert.Empty(cluster.All("deployments"));
+    }
+
+    [Fact]
+    public async Task A_status_write_conflict_is_retried()
+    {
+        await using var cluster = await StartAsync();
+        cluster.Server.FailNext("PUT", PlacementService.Plural, status: true, HttpStatusCode.Conflict);
+        cluster.Server.FailNext("PUT", PlacementService.Plural, status: true, HttpStatusCode.Conflict);
+        cluster.StartOperator();
+
+        await cluster.CreateReadyAsync(NewService());
+
+        Assert.True(cluster.Server.Requests.Count(r => r.Method == "PUT" && r.Path.EndsWith("/status", StringComparison.Ordinal)) >= 3);
+    }
+
+    [Fact]
+    public async Task A_real_conflict_from_a_concurrent_spec_change_ends_with_the_latest_spec()
+    {
+        await using var cluster = await StartAsync();
+        cluster.StartOperator();
+        await cluster.CreateReadyAsync(ExternalDatabase());
+
+        // Two edits in a row: whichever status write carries the older resourceVersion is refused with 409.
+        await cluster.PatchSpecAsync("placement", new JsonObject { ["replicas"] = 2 });
+        await cluster.PatchSpecAsync("placement", new JsonObject { ["replicas"] = 5 });
+        await EventuallyAsync(() => cluster.Get<V1Deployment>("deployments", "placement")!.Spec.Replicas == 5, "5 replicas");
+        cluster.RollOut();
+        await EventuallyAsync(() => cluster.Service() is { Status: { ReadyReplicas: 5 } s } ps && s.ObservedGeneration == ps.Metadata.Generation, "the latest generation observed");
     }
 }

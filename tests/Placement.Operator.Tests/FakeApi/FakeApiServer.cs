@@ -53,7 +53,7 @@ public sealed class FakeApiServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Store.CloseWatches(compact: false);
+        Store.CloseWatches();
         await app.StopAsync();
         await app.DisposeAsync();
     }
@@ -83,6 +83,10 @@ public sealed class FakeApiServer : IAsyncDisposable
         catch (ApiException e)
         {
             await WriteAsync(context, e.Code, Status(e.Code, e.Reason, e.Message));
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or KeyNotFoundException)
+        {
+            await WriteAsync(context, HttpStatusCode.InternalServerError, Status(HttpStatusCode.InternalServerError, "InternalError", e.ToString()));
         }
     }
 
@@ -167,8 +171,8 @@ public sealed class FakeApiServer : IAsyncDisposable
     {
         try
         {
-            return (await JsonNode.ParseAsync(request.Body))?.AsObject()
-                ?? throw new ApiException(HttpStatusCode.BadRequest, "BadRequest", "empty body");
+            return await JsonNode.ParseAsync(request.Body) as JsonObject
+                ?? throw new ApiException(HttpStatusCode.BadRequest, "BadRequest", "the body must be a JSON object");
         }
         catch (System.Text.Json.JsonException e)
         {

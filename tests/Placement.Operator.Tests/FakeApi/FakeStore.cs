@@ -265,21 +265,33 @@ public sealed class FakeStore
         }
     }
 
-    /// <summary>Ends every open watch. With compaction, resource versions older than now can no longer be watched from.</summary>
-    public void CloseWatches(bool compact)
+    /// <summary>
+    /// Ends every open watch, as an API server restart or a watch cache reset does. With compactTo, resource versions
+    /// older than it can no longer be watched from (410 Gone): clients must list again unless a bookmark brought them up to it.
+    /// </summary>
+    public void CloseWatches(long? compactTo = null)
     {
         lock (gate)
         {
-            if (compact)
+            if (compactTo is { } compacted)
             {
-                revision++;
-                compactedRevision = revision;
+                compactedRevision = compacted;
             }
             foreach (var subscription in subscriptions)
             {
                 subscription.Lines.Writer.TryComplete();
             }
             subscriptions.Clear();
+        }
+    }
+
+    /// <summary>Ends every watch and compacts history up to now: every client's resource version is too old.</summary>
+    public void ExpireWatches()
+    {
+        lock (gate)
+        {
+            revision++;
+            CloseWatches(compactTo: revision);
         }
     }
 
@@ -297,7 +309,7 @@ public sealed class FakeStore
         metadata["creationTimestamp"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ");
         if (key.Kind.HasStatus)
         {
-            metadata["generation"] = 1;
+            metadata["generation"] = 1L;
             created.Remove("status");
         }
         Commit(key, created, "ADDED");
@@ -322,7 +334,7 @@ public sealed class FakeStore
         }
         if (key.Kind.HasStatus && !JsonNode.DeepEquals(existing["spec"], updated["spec"]))
         {
-            metadata["generation"] = ((long?)existing["metadata"]!["generation"] ?? 0) + 1;
+            metadata["generation"] = (existing["metadata"]!["generation"] is { } generation ? long.Parse(generation.ToJsonString()) : 0) + 1;
         }
         Commit(key, updated, "MODIFIED");
         return updated.DeepClone().AsObject();
