@@ -112,7 +112,15 @@ static async Task<int> GenerateCrdAsync(string[] args)
             Console.Write(yaml);
             return 0;
         case ["--output", var path]:
-            await File.WriteAllTextAsync(path, yaml);
+            try
+            {
+                await File.WriteAllTextAsync(path, yaml);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"placement-operator: cannot write {path}: {e.Message}");
+                return 1;
+            }
             return 0;
         default:
             return Fail($"generate-crd takes only --output FILE, not '{string.Join(' ', args)}'");

@@ -1,9 +1,9 @@
 using k8s;
 using k8s.LeaderElection;
 using k8s.LeaderElection.ResourceLock;
-using Prometheus;
 using Placement.Operator.Reconciliation;
 using Placement.Operator.Resources;
+using Prometheus;
 
 namespace Placement.Operator.Controller;
 
