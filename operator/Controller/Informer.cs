@@ -62,7 +62,7 @@ public sealed class Informer<T> where T : class, IKubernetesObject<V1ObjectMeta>
             }
             catch (Exception e)
             {
-                logger.LogWarning(e, "{Kind} list/watch failed; retrying in {Delay}", kind, retryDelay);
+                logger.LogWarning("{Kind} list/watch failed ({Error}); retrying in {Delay}", kind, e.Message, retryDelay);
                 try
                 {
                     await Task.Delay(retryDelay, cancellationToken);

@@ -58,6 +58,31 @@ public class ReconcileTests
     }
 
     [Fact]
+    public async Task Reconciling_an_unchanged_service_writes_nothing()
+    {
+        await using var cluster = await StartAsync();
+        cluster.StartOperator();
+        await cluster.CreateReadyAsync(NewService());
+        var deploymentVersion = cluster.Get<V1Deployment>("deployments", "placement")!.Metadata.ResourceVersion;
+        int ConfigMapApplies() => cluster.Server.Requests.Count(r => r.Method == "PATCH" && r.Path.EndsWith("/configmaps/placement-config", StringComparison.Ordinal));
+        int StatusWrites() => cluster.Server.Requests.Count(r => r.Method == "PUT" && r.Path.EndsWith("/status", StringComparison.Ordinal));
+        var statusWrites = StatusWrites();
+
+        // A label of someone else's on the Service wakes the operator; the reconcile that follows changes nothing.
+        // The second wake-up proves the first reconcile finished: one key is never reconciled twice at once.
+        foreach (var value in new[] { "one", "two" })
+        {
+            var applies = ConfigMapApplies();
+            await cluster.Client.CoreV1.PatchNamespacedServiceAsync(new V1Patch($"{{\"metadata\":{{\"labels\":{{\"team\":\"{value}\"}}}}}}", V1Patch.PatchType.MergePatch), "placement", Namespace);
+            await EventuallyAsync(() => ConfigMapApplies() > applies, "a reconcile");
+        }
+
+        Assert.Equal(deploymentVersion, cluster.Get<V1Deployment>("deployments", "placement")!.Metadata.ResourceVersion);
+        Assert.Equal(statusWrites, StatusWrites());
+        Assert.Equal("two", cluster.Get<V1Service>("services", "placement")!.Metadata.Labels["team"]);
+    }
+
+    [Fact]
     public async Task Scaling_changes_the_replica_count_without_a_new_database_sync()
     {
         await using var cluster = await StartAsync();

@@ -203,7 +203,7 @@ public sealed class FakeApiServer : IAsyncDisposable
     }
 
     /// <summary>/api/v1/... and /apis/{group}/{version}/..., namespaced or across namespaces, with an optional /status.</summary>
-    private sealed record Route(ResourceKind Kind, string? Namespace, string? Name, bool Status)
+    public sealed record Route(ResourceKind Kind, string? Namespace, string? Name, bool Status)
     {
         public static Route? Parse(string path)
         {
