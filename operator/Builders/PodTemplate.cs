@@ -9,10 +9,11 @@ public static class PodTemplate
     public const string ContainerName = "placement-api";
     private const long UserId = 65532;
 
-    public static V1PodSpec Spec(PlacementService ps, IList<string> args, V1Container? customise = null)
+    public static V1PodSpec Spec(PlacementService ps, IList<string> args, V1Container? container = null)
     {
         var spec = ps.Spec;
-        var container = customise ?? new V1Container();
+        // The caller's container brings what is specific to it (ports, probes); the rest is common.
+        container ??= new V1Container();
         container.Name = ContainerName;
         container.Image = spec.Image;
         container.ImagePullPolicy = "IfNotPresent";

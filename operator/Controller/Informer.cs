@@ -6,11 +6,22 @@ using k8s.Models;
 
 namespace Placement.Operator.Controller;
 
+/// <summary>What the controller needs of an informer, whatever kind it caches.</summary>
+public interface IInformer
+{
+    Task Synced { get; }
+
+    /// <summary>Raised for every object added, changed or deleted (with its last known state).</summary>
+    event Action<IKubernetesObject<V1ObjectMeta>>? Changed;
+
+    Task RunAsync(CancellationToken cancellationToken);
+}
+
 /// <summary>
 /// A cache of one kind of object kept current by list then watch. Bookmarks advance the resource version without
 /// events; when the server says the version is too old (410 Gone) the informer lists again and reports the differences.
 /// </summary>
-public sealed class Informer<T> where T : class, IKubernetesObject<V1ObjectMeta>
+public sealed class Informer<T> : IInformer where T : class, IKubernetesObject<V1ObjectMeta>
 {
     public delegate Task<(IList<T> Items, string ResourceVersion)> ListFunc(CancellationToken cancellationToken);
 
@@ -33,8 +44,7 @@ public sealed class Informer<T> where T : class, IKubernetesObject<V1ObjectMeta>
         this.retryDelay = retryDelay;
     }
 
-    /// <summary>Raised for every object added, changed or deleted (with its last known state).</summary>
-    public event Action<T>? Changed;
+    public event Action<IKubernetesObject<V1ObjectMeta>>? Changed;
 
     public Task Synced => synced.Task;
 

@@ -67,9 +67,9 @@ public sealed class PlacementOperator(IKubernetes client, OperatorOptions option
         var reconciler = new PlacementServiceReconciler(cluster, new EventRecorder(cluster, options.Identity, loggers.CreateLogger<EventRecorder>()), clock);
         using var queue = new WorkQueue<(string Namespace, string Name)>(options.RetryBaseDelay, options.RetryMaxDelay);
 
-        foreach (var (_, _, onChange) in cluster.All())
+        foreach (var informer in cluster.All)
         {
-            onChange(item =>
+            informer.Changed += item =>
             {
                 if (item is PlacementService ps)
                 {
@@ -80,12 +80,12 @@ public sealed class PlacementOperator(IKubernetes client, OperatorOptions option
                     queue.Add((item.Metadata.NamespaceProperty, owner.Name));
                 }
                 OperatorMetrics.QueueDepth.Set(queue.Count);
-            });
+            };
         }
-        var informers = cluster.All().Select(i => i.Run(ct)).ToList();
+        var informers = cluster.All.Select(i => i.RunAsync(ct)).ToList();
         try
         {
-            await Task.WhenAll(cluster.All().Select(i => i.Synced)).WaitAsync(ct);
+            await Task.WhenAll(cluster.All.Select(i => i.Synced)).WaitAsync(ct);
             logger.LogInformation("caches synced; reconciling with {Workers} workers", options.Workers);
             health.Ready = true;
             await Task.WhenAll(Enumerable.Range(0, options.Workers).Select(_ => WorkAsync(queue, reconciler, ct)));

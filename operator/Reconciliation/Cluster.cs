@@ -67,21 +67,8 @@ public sealed class Cluster
     public Informer<V1ConfigMap> ConfigMaps { get; }
     public Informer<V1PersistentVolumeClaim> VolumeClaims { get; }
 
-    /// <summary>The informers of the objects the operator makes; a change to one of them wakes its owner.</summary>
-    public IEnumerable<(Task Synced, Func<CancellationToken, Task> Run, Action<Action<IKubernetesObject<V1ObjectMeta>>> OnChange)> All()
-    {
-        static (Task, Func<CancellationToken, Task>, Action<Action<IKubernetesObject<V1ObjectMeta>>>) Entry<TItem>(Informer<TItem> informer)
-            where TItem : class, IKubernetesObject<V1ObjectMeta> =>
-            (informer.Synced, informer.RunAsync, handler => informer.Changed += item => handler(item));
-        yield return Entry(PlacementServices);
-        yield return Entry(Deployments);
-        yield return Entry(Jobs);
-        yield return Entry(Services);
-        yield return Entry(Ingresses);
-        yield return Entry(Autoscalers);
-        yield return Entry(ConfigMaps);
-        yield return Entry(VolumeClaims);
-    }
+    /// <summary>Every informer: PlacementServices and the kinds the operator makes (a change to one of those wakes its owner).</summary>
+    public IReadOnlyList<IInformer> All => [PlacementServices, Deployments, Jobs, Services, Ingresses, Autoscalers, ConfigMaps, VolumeClaims];
 
     private static V1Patch Apply(object desired) => new(desired, V1Patch.PatchType.ApplyPatch);
 
