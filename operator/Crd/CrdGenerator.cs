@@ -170,6 +170,11 @@ public static class CrdGenerator
         {
             schema["minLength"] = minLength.Length;
         }
+        if (property.GetCustomAttribute<MaxLengthAttribute>() is { } maxLength)
+        {
+            // Bounds let the API server estimate the cost of CEL rules iterating over maps and lists.
+            schema[(string?)schema["type"] switch { "object" => "maxProperties", "array" => "maxItems", _ => "maxLength" }] = maxLength.Length;
+        }
         if (property.GetCustomAttribute<AllowedValuesAttribute>() is { } allowed)
         {
             schema["enum"] = new JsonArray(allowed.Values.Select(v => JsonValue.Create(v!.ToString())).ToArray<JsonNode?>());

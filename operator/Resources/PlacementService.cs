@@ -241,6 +241,7 @@ public sealed class ServiceSpec
 public sealed class ConfigSpec
 {
     [Description("Extra settings as OS_<GROUP>__<OPTION> environment variables, e.g. OS_API__MAX_LIMIT.")]
+    [MaxLength(256)]
     [JsonPropertyName("env")]
     public Dictionary<string, string>? Env { get; set; }
 
