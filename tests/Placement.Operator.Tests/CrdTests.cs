@@ -8,20 +8,10 @@ namespace Placement.Operator.Tests;
 
 public class CrdTests
 {
-    private static string RepositoryFile(params string[] parts)
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(directory!.FullName, "Placement.slnx")))
-        {
-            directory = directory.Parent;
-        }
-        return Path.Combine([directory.FullName, .. parts]);
-    }
-
     [Fact]
     public void The_committed_crd_is_what_the_operator_generates()
     {
-        var committed = File.ReadAllText(RepositoryFile("crds", "placementservices.yaml"));
+        var committed = RepositoryFiles.Read("crds", "placementservices.yaml");
 
         Assert.True(committed == CrdGenerator.GenerateYaml(),
             "crds/placementservices.yaml is stale: run `dotnet run --project operator -- generate-crd --output crds/placementservices.yaml` from the repository root");

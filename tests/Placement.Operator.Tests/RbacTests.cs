@@ -17,13 +17,8 @@ public class RbacTests
 
     private static List<Rule> Rules(string file)
     {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(directory!.FullName, "Placement.slnx")))
-        {
-            directory = directory.Parent;
-        }
         var yaml = new YamlStream();
-        yaml.Load(new StringReader(File.ReadAllText(Path.Combine(directory.FullName, "config", "rbac", file))));
+        yaml.Load(new StringReader(RepositoryFiles.Read("config", "rbac", file)));
         var root = (YamlMappingNode)yaml.Documents[0].RootNode;
         static HashSet<string> Strings(YamlNode node) => [.. ((YamlSequenceNode)node).Children.Select(c => ((YamlScalarNode)c).Value!)];
         return [.. ((YamlSequenceNode)root["rules"]).Children.Cast<YamlMappingNode>()

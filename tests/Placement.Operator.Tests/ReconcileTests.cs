@@ -51,10 +51,9 @@ public class ReconcileTests
         Assert.All(new object[] { deployment, job }, o => Assert.Equal(cluster.Service().Metadata.Uid,
             ((IKubernetesObject<V1ObjectMeta>)o).Metadata.OwnerReferences.Single().Uid));
 
-        var reasons = cluster.All("events").Select(e => (string?)e["reason"]).ToList();
-        Assert.Contains("DatabaseSyncedFalse", reasons);
-        Assert.Contains("DatabaseSyncedTrue", reasons);
-        Assert.Contains("ReadyTrue", reasons);
+        // Events follow the status write that records the transition.
+        bool Recorded(string reason) => cluster.All("events").Any(e => (string?)e["reason"] == reason && (string?)e["involvedObject"]!["name"] == "placement");
+        await EventuallyAsync(() => Recorded("DatabaseSyncedFalse") && Recorded("DatabaseSyncedTrue") && Recorded("ReadyTrue"), "transition events");
     }
 
     [Fact]
@@ -186,7 +185,7 @@ public class ReconcileTests
         var after = cluster.Get<V1Deployment>("deployments", "placement")!;
         Assert.Equal(before.Metadata.ResourceVersion, after.Metadata.ResourceVersion);
         Assert.Equal("1.0", cluster.Service().Status!.CurrentVersion);
-        Assert.Contains(cluster.All("events"), e => (string?)e["type"] == "Warning" && (string?)e["reason"] == "DegradedTrue");
+        await EventuallyAsync(() => cluster.All("events").Any(e => (string?)e["type"] == "Warning" && (string?)e["reason"] == "DegradedTrue"), "a warning event");
 
         // Going back to the synced image needs no new sync: its Job is still the record.
         await cluster.PatchSpecAsync("placement", new JsonObject { ["image"] = "placement-api:1.0" });
