@@ -23,7 +23,8 @@ public static class ApiDeployment
             Metadata = Naming.Metadata(ps, ps.Metadata.Name, "api"),
             Spec = new V1DeploymentSpec
             {
-                // With autoscaling the HorizontalPodAutoscaler owns the replica count; applying one would fight it.
+                // With autoscaling the HorizontalPodAutoscaler owns the replica count; applying one would fight it
+                // (see ReplicasHandover for how the count is kept when autoscaling is switched on).
                 Replicas = ps.Spec.Autoscaling is null ? ps.Spec.Replicas : null,
                 Selector = new V1LabelSelector { MatchLabels = Naming.SelectorLabels(ps) },
                 // One SQLite file on a ReadWriteOnce volume admits one pod at a time: stop the old pod before starting the new.
@@ -42,4 +43,17 @@ public static class ApiDeployment
             },
         };
     }
+
+    /// <summary>
+    /// The replica count alone, applied under a field manager of its own when autoscaling takes over. Server-side apply
+    /// resets a field its only manager stops applying (replicas would drop to 1 until the autoscaler reacts); a second
+    /// owner keeps the running count.
+    /// </summary>
+    public static V1Deployment ReplicasHandover(PlacementService ps, int replicas) => new()
+    {
+        ApiVersion = "apps/v1",
+        Kind = "Deployment",
+        Metadata = new V1ObjectMeta { Name = ps.Metadata.Name, NamespaceProperty = ps.Metadata.NamespaceProperty },
+        Spec = new V1DeploymentSpec { Replicas = replicas },
+    };
 }

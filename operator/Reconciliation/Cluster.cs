@@ -14,6 +14,7 @@ namespace Placement.Operator.Reconciliation;
 public sealed class Cluster
 {
     public const string FieldManager = "placement-operator";
+    public const string HandoverFieldManager = "placement-operator-replicas-handover";
     private static readonly string OwnedSelector = $"{Naming.ManagedByLabel}={Naming.ManagedBy}";
 
     private readonly IKubernetes client;
@@ -81,8 +82,8 @@ public sealed class Cluster
     public Task<V1Job> ApplyAsync(V1Job o, CancellationToken ct) =>
         client.BatchV1.PatchNamespacedJobAsync(Apply(o), o.Metadata.Name, o.Metadata.NamespaceProperty, fieldManager: FieldManager, force: true, cancellationToken: ct);
 
-    public Task<V1Deployment> ApplyAsync(V1Deployment o, CancellationToken ct) =>
-        client.AppsV1.PatchNamespacedDeploymentAsync(Apply(o), o.Metadata.Name, o.Metadata.NamespaceProperty, fieldManager: FieldManager, force: true, cancellationToken: ct);
+    public Task<V1Deployment> ApplyAsync(V1Deployment o, CancellationToken ct, string fieldManager = FieldManager) =>
+        client.AppsV1.PatchNamespacedDeploymentAsync(Apply(o), o.Metadata.Name, o.Metadata.NamespaceProperty, fieldManager: fieldManager, force: true, cancellationToken: ct);
 
     public Task<V1Service> ApplyAsync(V1Service o, CancellationToken ct) =>
         client.CoreV1.PatchNamespacedServiceAsync(Apply(o), o.Metadata.Name, o.Metadata.NamespaceProperty, fieldManager: FieldManager, force: true, cancellationToken: ct);

@@ -44,6 +44,10 @@ public sealed class PlacementServiceReconciler(Cluster cluster, EventRecorder ev
         var deployment = cluster.Deployments.Get(@namespace, name);
         if (sync.Phase == SyncPhase.Succeeded)
         {
+            if (ps.Spec.Autoscaling is not null && deployment?.Spec.Replicas is { } running)
+            {
+                await cluster.ApplyAsync(ApiDeployment.ReplicasHandover(ps, running), ct, Cluster.HandoverFieldManager);
+            }
             deployment = await cluster.ApplyAsync(ApiDeployment.Build(ps), ct);
             await DeleteOtherSyncJobsAsync(ps, job, ct);
         }

@@ -145,7 +145,8 @@ public sealed class FakeStore
 
     /// <summary>
     /// Server-side apply, reduced to what the operator relies on: the applied configuration is merged into the object
-    /// (maps merge, lists and scalars replace) and fields this manager applied before but no longer applies are removed.
+    /// (maps merge, lists and scalars replace) and fields this manager applied before but no longer applies are removed,
+    /// unless another manager applies them too.
     /// Conflicts between managers are always forced (the operator applies with force).
     /// </summary>
     public JsonObject Apply(ResourceKind kind, string @namespace, string name, JsonObject applied, string manager, bool statusSubresource)
@@ -173,7 +174,9 @@ public sealed class FakeStore
                 var merged = existing.DeepClone().AsObject();
                 if (appliedConfigs.GetValueOrDefault((key, manager)) is { } previous)
                 {
-                    foreach (var path in JsonTree.LeafPaths(previous).Where(p => p.Length > 0 && !JsonTree.Has(config, p)))
+                    // A field nobody applies any more is removed; one another manager still applies stays.
+                    var others = appliedConfigs.Where(a => a.Key.Item1 == key && a.Key.Manager != manager).Select(a => a.Value).ToList();
+                    foreach (var path in JsonTree.LeafPaths(previous).Where(p => p.Length > 0 && !JsonTree.Has(config, p) && !others.Any(o => JsonTree.Has(o, p))))
                     {
                         JsonTree.Remove(merged, path);
                     }
