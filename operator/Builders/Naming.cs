@@ -82,9 +82,10 @@ public static class Naming
     public static string ShortHash(string text) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..10];
 
+    // Label values: at most 63 characters of [A-Za-z0-9_.-], beginning and ending with a letter or digit.
     private static string LabelSafe(string value)
     {
         var safe = new string(value.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray());
-        return safe.Length > 63 ? safe[..63] : safe;
+        return safe[..Math.Min(safe.Length, 63)].Trim('-', '_', '.');
     }
 }

@@ -32,6 +32,7 @@ public static class CrdGenerator
                 ["status"] = SchemaOf(typeof(PlacementServiceStatus)),
             },
         };
+        AddRules(root, typeof(PlacementService));
         return new JsonObject
         {
             ["apiVersion"] = "apiextensions.k8s.io/v1",
@@ -143,12 +144,17 @@ public static class CrdGenerator
         {
             result["required"] = required;
         }
+        AddRules(result, type);
+        return result;
+    }
+
+    private static void AddRules(JsonObject schema, Type type)
+    {
         var rules = type.GetCustomAttributes<CelRuleAttribute>().ToList();
         if (rules.Count > 0)
         {
-            result["x-kubernetes-validations"] = new JsonArray(rules.Select(r => (JsonNode)new JsonObject { ["rule"] = r.Rule, ["message"] = r.Message }).ToArray());
+            schema["x-kubernetes-validations"] = new JsonArray(rules.Select(r => (JsonNode)new JsonObject { ["rule"] = r.Rule, ["message"] = r.Message }).ToArray());
         }
-        return result;
     }
 
     // Defaults of the status are meaningless, and an empty string default says nothing a missing field does not.

@@ -9,6 +9,7 @@ namespace Placement.Operator.Resources;
 
 /// <summary>A Placement API deployment: the custom resource this operator reconciles.</summary>
 [Description("A Placement API service: database sync, Deployment, Service, Ingress and autoscaling managed by placement-operator.")]
+[CelRule("self.metadata.name.size() <= 44", "metadata.name must be at most 44 characters: it names the database sync Job, <name>-db-sync-<revision>, which must fit in 63")]
 public sealed class PlacementService : IKubernetesObject<V1ObjectMeta>
 {
     public const string Group = "operator.placement.dev";

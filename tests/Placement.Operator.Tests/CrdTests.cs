@@ -57,4 +57,13 @@ public class CrdTests
             && ((string?)r["message"])!.Contains("SQLite", StringComparison.Ordinal));
         Assert.Equal(new JsonArray("noauth2", "keystone").ToJsonString(), Spec()["properties"]!["auth"]!["properties"]!["strategy"]!["enum"]!.ToJsonString());
     }
+
+    [Fact]
+    public void Schema_limits_the_name_as_the_operator_does()
+    {
+        var root = CrdGenerator.Generate()["spec"]!["versions"]![0]!["schema"]!["openAPIV3Schema"]!;
+
+        Assert.Contains(root["x-kubernetes-validations"]!.AsArray(),
+            r => (string?)r!["rule"] == $"self.metadata.name.size() <= {Reconciliation.SpecValidation.MaxNameLength}");
+    }
 }

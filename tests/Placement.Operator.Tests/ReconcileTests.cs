@@ -82,6 +82,23 @@ public class ReconcileTests
     }
 
     [Fact]
+    public async Task The_three_line_sample_becomes_a_running_placement()
+    {
+        await using var cluster = await StartAsync();
+        cluster.StartOperator();
+        var manifest = new YamlDotNet.Serialization.DeserializerBuilder().Build()
+            .Deserialize<Dictionary<string, object>>(RepositoryFiles.Read("config", "samples", "placementservice_minimal.yaml"));
+        await cluster.Client.CustomObjects.CreateNamespacedCustomObjectAsync(manifest, PlacementService.Group, PlacementService.Version, Namespace, PlacementService.Plural);
+
+        cluster.FinishJob((await cluster.SyncJobAsync()).Metadata.Name, succeeded: true);
+        await cluster.EventuallyAsync<V1Deployment>("deployments", "placement");
+        cluster.RollOut();
+
+        await cluster.ConditionAsync(Conditions.Ready, "True");
+        Assert.Equal("placement-api:latest", cluster.Get<V1Deployment>("deployments", "placement")!.Spec.Template.Spec.Containers[0].Image);
+    }
+
+    [Fact]
     public async Task Scaling_changes_the_replica_count_without_a_new_database_sync()
     {
         await using var cluster = await StartAsync();

@@ -92,4 +92,14 @@ public class NetworkTests
     [InlineData("registry:5000/team/placement-api", "latest")]
     [InlineData("placement-api@sha256:abc", "sha256:abc")]
     public void Version_is_the_image_tag(string image, string version) => Assert.Equal(version, Naming.VersionOf(image));
+
+    [Fact]
+    public void The_version_label_is_a_valid_label_value_whatever_the_tag()
+    {
+        var tag = new string('a', 62) + "-.rest";
+        var label = Naming.Labels(Service(s => s.Image = "placement-api:" + tag), "api")["app.kubernetes.io/version"];
+
+        Assert.Equal(new string('a', 62), label);
+        Assert.Equal("sha256_abc", Naming.Labels(Service(s => s.Image = "placement-api@sha256:abc"), "api")["app.kubernetes.io/version"]);
+    }
 }
