@@ -16,7 +16,7 @@ for tool in docker kind kubectl curl; do
     command -v "$tool" >/dev/null || { echo "kind.sh: $tool is required" >&2; exit 2; }
 done
 docker info >/dev/null 2>&1 || { echo "kind.sh: no Docker engine is reachable; this script needs one" >&2; exit 2; }
-[ -f placement-api/Dockerfile ] || { echo "kind.sh: placement-api/Dockerfile is missing; the API image cannot be built" >&2; exit 2; }
+[ -f Dockerfile.api ] || { echo "kind.sh: Dockerfile.api is missing; the API image cannot be built" >&2; exit 2; }
 
 step() { printf '\n== %s\n' "$*"; }
 cleanup() { [ "$KEEP" = --keep ] || kind delete cluster --name "$CLUSTER" >/dev/null 2>&1 || true; }
@@ -43,9 +43,9 @@ kubectl -n kube-system patch deployment metrics-server --type json \
 kubectl -n ingress-nginx wait deployment/ingress-nginx-controller --for=condition=Available --timeout=300s
 
 step "images: the API (two tags, for the upgrade) and the operator"
-docker build -t placement-api:e2e-1 -f placement-api/Dockerfile .
+docker build -t placement-api:e2e-1 -f Dockerfile.api .
 docker tag placement-api:e2e-1 placement-api:e2e-2
-docker build -t placement-operator:latest -f operator/Dockerfile .
+docker build -t placement-operator:latest -f Dockerfile.operator .
 kind load docker-image --name "$CLUSTER" placement-api:e2e-1 placement-api:e2e-2 placement-operator:latest
 
 step "install the operator with kustomize"
