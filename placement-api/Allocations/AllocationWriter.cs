@@ -3,6 +3,7 @@ using Placement.Api.Configuration;
 using Placement.Api.Database;
 using Placement.Api.Database.Entities;
 using Placement.Api.Http;
+using Placement.Api.Inventories;
 using Placement.Api.ResourceProviders;
 
 namespace Placement.Api.Allocations;
@@ -172,7 +173,8 @@ public sealed class AllocationWriter(PlacementDbContext db, PlacementSettings se
             .ToDictionaryAsync(u => (u.ResourceProviderId, u.ResourceClassId), u => u.Used, cancellationToken);
         return inventories.ToDictionary(
             i => (i.ResourceProviderId, i.ResourceClassId),
-            i => new InventoryStock(i.Total, i.Reserved, i.MinUnit, i.MaxUnit, i.StepSize, i.AllocationRatio,
+            i => new InventoryStock(
+                new Capacity(i.Total, i.Reserved, i.MinUnit, i.MaxUnit, i.StepSize, i.AllocationRatio),
                 used.GetValueOrDefault((i.ResourceProviderId, i.ResourceClassId))));
     }
 

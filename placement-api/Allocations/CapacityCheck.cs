@@ -1,14 +1,12 @@
+using Placement.Api.Inventories;
+
 namespace Placement.Api.Allocations;
 
 /// <summary>One allocation row a write wants. <see cref="Used"/> 0 marks a row being removed, as upstream marks it.</summary>
 public readonly record struct WantedAllocation(string ConsumerUuid, int ProviderId, string ProviderUuid, int ClassId, string ClassName, long Used);
 
-/// <summary>An inventory row and what is already allocated from it (the consumers being rewritten excluded).</summary>
-public readonly record struct InventoryStock(int Total, int Reserved, int MinUnit, int MaxUnit, int StepSize, double AllocationRatio, long Used)
-{
-    /// <summary>(total - reserved) * allocation_ratio, unrounded, as upstream compares.</summary>
-    public double Capacity => ((double)Total - Reserved) * AllocationRatio;
-}
+/// <summary>An inventory and what is already allocated from it (the consumers being rewritten excluded).</summary>
+public readonly record struct InventoryStock(Capacity Capacity, long Used);
 
 /// <summary>
 /// Upstream's _check_capacity_exceeded: whether a set of wanted allocations fits the inventories, with
@@ -41,14 +39,14 @@ public static class CapacityCheck
             {
                 throw InvalidInventory(allocation.ClassName, allocation.ProviderUuid);
             }
-            if (allocation.Used < inventory.MinUnit || allocation.Used > inventory.MaxUnit || allocation.Used % inventory.StepSize != 0)
+            if (!inventory.Capacity.AllowsUnits(allocation.Used))
             {
                 throw new AllocationWriteException(AllocationWriteFailure.InvalidInventory,
                     $"Unable to create allocation for '{allocation.ClassName}' on resource provider '{allocation.ProviderUuid}'. " +
                     "The requested amount would violate inventory constraints.");
             }
             // Upstream compares this allocation alone and all of this write's allocations of the class.
-            if (inventory.Capacity < (double)inventory.Used + allocation.Used || inventory.Capacity < (double)inventory.Used + requested[key])
+            if (!inventory.Capacity.HasRoomFor(inventory.Used, allocation.Used) || !inventory.Capacity.HasRoomFor(inventory.Used, requested[key]))
             {
                 throw new AllocationWriteException(AllocationWriteFailure.InvalidInventory,
                     $"Unable to create allocation for '{allocation.ClassName}' on resource provider '{allocation.ProviderUuid}'. " +

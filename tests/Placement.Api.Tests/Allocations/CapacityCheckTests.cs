@@ -1,4 +1,5 @@
 using Placement.Api.Allocations;
+using Placement.Api.Inventories;
 
 namespace Placement.Api.Tests.Allocations;
 
@@ -11,8 +12,8 @@ public class CapacityCheckTests
     // (10 - 2) * 1.5 = 12 VCPU, 5 already used; DISK_GB in tens between 10 and 100.
     private static readonly Dictionary<(int, int), InventoryStock> Stock = new()
     {
-        [(1, Vcpu)] = new InventoryStock(Total: 10, Reserved: 2, MinUnit: 1, MaxUnit: 8, StepSize: 1, AllocationRatio: 1.5, Used: 5),
-        [(1, Disk)] = new InventoryStock(Total: 1000, Reserved: 0, MinUnit: 10, MaxUnit: 100, StepSize: 10, AllocationRatio: 1.0, Used: 0),
+        [(1, Vcpu)] = new InventoryStock(new Capacity(Total: 10, Reserved: 2, MinUnit: 1, MaxUnit: 8, StepSize: 1, AllocationRatio: 1.5), Used: 5),
+        [(1, Disk)] = new InventoryStock(new Capacity(Total: 1000, Reserved: 0, MinUnit: 10, MaxUnit: 100, StepSize: 10, AllocationRatio: 1.0), Used: 0),
     };
 
     [Theory]
