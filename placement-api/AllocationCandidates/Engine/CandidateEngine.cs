@@ -134,8 +134,9 @@ public static class CandidateEngine
         while (active.Count != 0)
         {
             var kept = 0;
-            foreach (var cursor in active)
+            for (var i = 0; i < active.Count; i++)
             {
+                var cursor = active[i];
                 if (cursor.Next(search) is not { } candidate)
                 {
                     continue;
