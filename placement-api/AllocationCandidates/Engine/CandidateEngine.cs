@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Placement.Api.AllocationCandidates.Engine;
 
 /// <summary>
@@ -47,13 +45,13 @@ public static class CandidateEngine
             }
         }
 
+        var search = new CandidateSearch(snapshot, groups, request.GroupPolicy, request.SameSubtrees, request.NestedAware);
         var cursors = optionsByGroup[0].Keys
             .Where(anchor => optionsByGroup.All(o => o.ContainsKey(anchor)))
             .Order()
-            .Select(anchor => new AnchorCursor(anchor, [.. optionsByGroup.Select(o => o[anchor].ToArray())]))
+            .Select(anchor => new AnchorCursor(search, [.. optionsByGroup.Select(o => o[anchor].ToArray())]))
             .ToList();
 
-        var search = new CandidateSearch(snapshot, groups, request.GroupPolicy, request.SameSubtrees, request.NestedAware);
         var limit = request.Limit is > 0 ? request.Limit.Value : int.MaxValue;
         var cap = options.MaxAllocationCandidates >= 0 ? Math.Max(options.MaxAllocationCandidates, 1) : int.MaxValue;
         if (!options.Randomize)
@@ -61,7 +59,8 @@ public static class CandidateEngine
             cap = Math.Min(cap, limit);
         }
 
-        var found = Generate(snapshot, groups, search, cursors, options.Strategy, cap);
+        var renderer = new CandidateRenderer(snapshot, groups);
+        var found = Generate(renderer, search, cursors, options.Strategy, cap);
         if (options.Randomize)
         {
             Shuffle(found, Math.Min(limit, found.Count), options.Random ?? Random.Shared);
@@ -70,7 +69,7 @@ public static class CandidateEngine
         {
             found.RemoveRange(limit, found.Count - limit);
         }
-        return Render(snapshot, groups, found, request.NestedAware);
+        return renderer.Render(found, request.NestedAware);
     }
 
     /// <summary>Roots satisfying root_required, or null when none does.</summary>
@@ -98,8 +97,7 @@ public static class CandidateEngine
     }
 
     private static List<GroupOption[]> Generate(
-        ProviderSnapshot snapshot, ResolvedGroup[] groups, CandidateSearch search,
-        List<AnchorCursor> cursors, GenerationStrategy strategy, int cap)
+        CandidateRenderer renderer, CandidateSearch search, List<AnchorCursor> cursors, GenerationStrategy strategy, int cap)
     {
         var found = new List<GroupOption[]>();
         // Only a candidate made of sharing providers alone can come up under several anchors.
@@ -107,7 +105,7 @@ public static class CandidateEngine
 
         bool Accept(GroupOption[] candidate)
         {
-            if (candidate.All(o => o.AllSharing) && !seenShared.Add(SharedKey(snapshot, groups, candidate)))
+            if (candidate.All(o => o.AllSharing) && !seenShared.Add(renderer.Key(candidate)))
             {
                 return false;
             }
@@ -152,45 +150,6 @@ public static class CandidateEngine
         return found;
     }
 
-    /// <summary>Identity of a candidate as upstream compares them: summed amounts per inventory plus the mappings.</summary>
-    private static string SharedKey(ProviderSnapshot snapshot, ResolvedGroup[] groups, GroupOption[] candidate)
-    {
-        var key = new StringBuilder();
-        foreach (var (index, amount) in Consolidate(groups, candidate).OrderBy(x => x.Key))
-        {
-            key.Append(index).Append(':').Append(amount).Append(',');
-        }
-        for (var g = 0; g < candidate.Length; g++)
-        {
-            key.Append('|').AppendJoin(',', candidate[g].Providers.Select(p => snapshot.Uuids[p]));
-        }
-        return key.ToString();
-    }
-
-    /// <summary>Amounts summed per inventory, in order of first use.</summary>
-    private static List<KeyValuePair<int, int>> Consolidate(ResolvedGroup[] groups, GroupOption[] candidate)
-    {
-        var sums = new List<KeyValuePair<int, int>>();
-        for (var g = 0; g < candidate.Length; g++)
-        {
-            var indexes = candidate[g].InventoryIndexes;
-            for (var j = 0; j < indexes.Length; j++)
-            {
-                var at = sums.FindIndex(s => s.Key == indexes[j]);
-                var amount = groups[g].Amounts[j];
-                if (at < 0)
-                {
-                    sums.Add(new(indexes[j], amount));
-                }
-                else
-                {
-                    sums[at] = new(indexes[j], sums[at].Value + amount);
-                }
-            }
-        }
-        return sums;
-    }
-
     /// <summary>Upstream's random.sample (first <paramref name="count"/> items) or random.shuffle (all of them).</summary>
     private static void Shuffle(List<GroupOption[]> items, int count, Random random)
     {
@@ -199,53 +158,5 @@ public static class CandidateEngine
             var j = random.Next(i, items.Count);
             (items[i], items[j]) = (items[j], items[i]);
         }
-    }
-
-    private static CandidateResult Render(
-        ProviderSnapshot snapshot, ResolvedGroup[] groups, List<GroupOption[]> found, bool nestedAware)
-    {
-        var requests = new List<AllocationCandidate>(found.Count);
-        var allocated = new SortedSet<int>();
-        foreach (var candidate in found)
-        {
-            var allocations = new List<ProviderAllocation>();
-            var byProvider = new Dictionary<int, List<ResourceAmount>>();
-            foreach (var (index, amount) in Consolidate(groups, candidate))
-            {
-                var inventory = snapshot.Inventories[index];
-                if (!byProvider.TryGetValue(inventory.Provider, out var resources))
-                {
-                    byProvider[inventory.Provider] = resources = [];
-                    allocations.Add(new ProviderAllocation(snapshot.Uuids[inventory.Provider], resources));
-                    allocated.Add(inventory.Provider);
-                }
-                resources.Add(new ResourceAmount(snapshot.ClassNames[inventory.ResourceClass], amount));
-            }
-            var mappings = new List<KeyValuePair<string, IReadOnlyList<Guid>>>(candidate.Length);
-            for (var g = 0; g < candidate.Length; g++)
-            {
-                mappings.Add(new(groups[g].Suffix, [.. candidate[g].Providers.Select(p => snapshot.Uuids[p])]));
-            }
-            requests.Add(new AllocationCandidate(allocations, mappings));
-        }
-
-        // Whole trees of the allocated providers; below 1.29 (with trees) only the allocated providers themselves.
-        IEnumerable<int> summarized = nestedAware || !snapshot.HasTrees
-            ? allocated.Select(p => snapshot.Roots[p]).Distinct().Order().SelectMany(root => snapshot.TreeMembers[root])
-            : allocated;
-        var summaries = summarized.Select(p => Summary(snapshot, p)).ToList();
-        return new CandidateResult(requests, summaries);
-    }
-
-    private static ProviderSummary Summary(ProviderSnapshot snapshot, int p)
-    {
-        var resources = snapshot.InventoriesOf[p]
-            .Select(i => snapshot.Inventories[i])
-            .Select(inv => new SummaryResource(snapshot.ClassNames[inv.ResourceClass], inv.Capacity, inv.Used))
-            .ToList();
-        var traits = snapshot.TraitsOf[p].Select(t => snapshot.TraitNames[t]).Order(StringComparer.Ordinal).ToList();
-        var parent = snapshot.Parents[p];
-        return new ProviderSummary(
-            snapshot.Uuids[p], snapshot.Uuids[snapshot.Roots[p]], parent < 0 ? null : snapshot.Uuids[parent], resources, traits);
     }
 }

@@ -3,8 +3,9 @@ namespace Placement.Api.AllocationCandidates.Engine;
 /// <summary>
 /// The request-wide state of the backtracking search: amounts added so far per inventory and providers taken by
 /// suffixed groups. Choosing an option for a group is refused at once when it would exceed a capacity or max_unit,
-/// reuse a provider under group_policy=isolate, or break a same_subtree constraint completed by that group, so
-/// no invalid combination is ever extended.
+/// reuse a provider under group_policy=isolate, break a same_subtree constraint completed by that group, or leave
+/// less free capacity of a class in the anchor's reach than the later groups still ask for, so no invalid
+/// combination is extended and hopeless prefixes are abandoned early.
 /// </summary>
 internal sealed class CandidateSearch
 {
@@ -18,6 +19,12 @@ internal sealed class CandidateSearch
     // Group indexes of each same_subtree constraint, listed under the group (level) that completes it.
     private readonly int[][][] subtreeChecksAt;
     private readonly List<int> subtreeProviders = [];
+
+    // Requested classes are numbered 0..ClassCount-1 ("class slots"); per group, the slot of each of its resources.
+    private readonly int[][] slotsOf;
+
+    // demandFrom[level][slot]: what the groups from this level on still ask of each class.
+    private readonly long[][] demandFrom;
 
     public CandidateSearch(
         ProviderSnapshot snapshot, ResolvedGroup[] groups, GroupPolicy policy,
@@ -41,12 +48,60 @@ internal sealed class CandidateSearch
             }
         }
         subtreeChecksAt = [.. checks.Select(c => c.ToArray())];
+
+        var slotOfClass = new Dictionary<int, int>();
+        slotsOf = [.. groups.Select(g => g.Classes.Select(c => slotOfClass.TryGetValue(c, out var slot) ? slot : slotOfClass[c] = slotOfClass.Count).ToArray())];
+        ClassCount = slotOfClass.Count;
+        demandFrom = new long[groups.Length + 1][];
+        demandFrom[groups.Length] = new long[ClassCount];
+        for (var level = groups.Length - 1; level >= 0; level--)
+        {
+            demandFrom[level] = (long[])demandFrom[level + 1].Clone();
+            for (var j = 0; j < slotsOf[level].Length; j++)
+            {
+                demandFrom[level][slotsOf[level][j]] += groups[level].Amounts[j];
+            }
+        }
     }
 
-    public int GroupCount => groups.Length;
+    public int ClassCount { get; }
+
+    /// <summary>
+    /// The most each requested class can still give over the options of one anchor: per inventory, its free
+    /// capacity capped by max_unit. Null when that cannot even cover the whole request.
+    /// </summary>
+    public long[]? FreeInReach(GroupOption[][] optionsByLevel)
+    {
+        var free = new long[ClassCount];
+        var counted = new HashSet<int>();
+        for (var level = 0; level < optionsByLevel.Length; level++)
+        {
+            foreach (var option in optionsByLevel[level])
+            {
+                for (var j = 0; j < option.InventoryIndexes.Length; j++)
+                {
+                    var index = option.InventoryIndexes[j];
+                    if (counted.Add(index))
+                    {
+                        var inventory = snapshot.Inventories[index];
+                        free[slotsOf[level][j]] += Math.Max(0, Math.Min(inventory.Capacity - inventory.Used, inventory.MaxUnit));
+                    }
+                }
+            }
+        }
+        for (var slot = 0; slot < free.Length; slot++)
+        {
+            if (free[slot] < demandFrom[0][slot])
+            {
+                return null;
+            }
+        }
+        return free;
+    }
 
     /// <summary>Applies <paramref name="option"/> for group <paramref name="level"/> if the partial candidate stays valid.</summary>
-    public bool TryApply(int level, GroupOption option, GroupOption[] chosen)
+    /// <param name="free">The anchor's <see cref="FreeInReach"/>, kept up to date.</param>
+    public bool TryApply(int level, GroupOption option, GroupOption[] chosen, long[] free)
     {
         var amounts = groups[level].Amounts;
         var indexes = option.InventoryIndexes;
@@ -65,9 +120,11 @@ internal sealed class CandidateSearch
             return false;
         }
 
+        var slots = slotsOf[level];
         for (var j = 0; j < indexes.Length; j++)
         {
             added[indexes[j]] += amounts[j];
+            free[slots[j]] -= amounts[j];
         }
         if (granular)
         {
@@ -75,11 +132,20 @@ internal sealed class CandidateSearch
         }
         chosen[level] = option;
 
+        var remaining = demandFrom[level + 1];
+        for (var j = 0; j < slots.Length; j++)
+        {
+            if (remaining[slots[j]] > free[slots[j]])
+            {
+                Undo(level, option, free);
+                return false;
+            }
+        }
         foreach (var members in subtreeChecksAt[level])
         {
             if (!InSameSubtree(members, chosen))
             {
-                Undo(level, option);
+                Undo(level, option, free);
                 return false;
             }
         }
@@ -87,13 +153,15 @@ internal sealed class CandidateSearch
     }
 
     /// <summary>Reverts a successful <see cref="TryApply"/>.</summary>
-    public void Undo(int level, GroupOption option)
+    public void Undo(int level, GroupOption option, long[] free)
     {
         var amounts = groups[level].Amounts;
         var indexes = option.InventoryIndexes;
+        var slots = slotsOf[level];
         for (var j = 0; j < indexes.Length; j++)
         {
             added[indexes[j]] -= amounts[j];
+            free[slots[j]] += amounts[j];
         }
         if (isolate && groups[level].Granular)
         {
@@ -168,18 +236,19 @@ internal sealed class AnchorCursor
     private readonly GroupOption[][] options;
     private readonly int[] choice;
     private readonly GroupOption[] chosen;
+    private readonly long[] free;
     private bool started;
     private bool exhausted;
 
-    public AnchorCursor(int anchor, GroupOption[][] options)
+    public AnchorCursor(CandidateSearch search, GroupOption[][] options)
     {
-        Anchor = anchor;
         this.options = options;
         choice = new int[options.Length];
         chosen = new GroupOption[options.Length];
+        var inReach = search.FreeInReach(options);
+        free = inReach ?? [];
+        exhausted = inReach is null;
     }
-
-    public int Anchor { get; }
 
     public GroupOption[]? Next(CandidateSearch search)
     {
@@ -200,7 +269,7 @@ internal sealed class AnchorCursor
             // Re-apply the prefix that led to the previous candidate; the last level moves on below.
             for (var l = 0; l < last; l++)
             {
-                search.TryApply(l, options[l][choice[l]], chosen);
+                search.TryApply(l, options[l][choice[l]], chosen, free);
             }
             level = last;
         }
@@ -209,7 +278,7 @@ internal sealed class AnchorCursor
         {
             var levelOptions = options[level];
             var i = choice[level] + 1;
-            while (i < levelOptions.Length && !search.TryApply(level, levelOptions[i], chosen))
+            while (i < levelOptions.Length && !search.TryApply(level, levelOptions[i], chosen, free))
             {
                 i++;
             }
@@ -222,7 +291,7 @@ internal sealed class AnchorCursor
                     return null;
                 }
                 level--;
-                search.Undo(level, chosen[level]);
+                search.Undo(level, chosen[level], free);
                 continue;
             }
             if (level < last)
@@ -232,13 +301,13 @@ internal sealed class AnchorCursor
             }
             if (!search.Accepts(chosen))
             {
-                search.Undo(level, chosen[level]);
+                search.Undo(level, chosen[level], free);
                 continue;
             }
             var candidate = (GroupOption[])chosen.Clone();
             for (var l = last; l >= 0; l--)
             {
-                search.Undo(l, chosen[l]);
+                search.Undo(l, chosen[l], free);
             }
             return candidate;
         }
