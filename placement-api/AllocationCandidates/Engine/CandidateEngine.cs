@@ -49,8 +49,8 @@ public static class CandidateEngine
         var cursors = optionsByGroup[0].Keys
             .Where(anchor => optionsByGroup.All(o => o.ContainsKey(anchor)))
             .Order()
-            .Select(anchor => new AnchorCursor(search, [.. optionsByGroup.Select(o => o[anchor].ToArray())]))
-            .ToList();
+            // Lazy: depth-first builds a cursor only when the previous anchors did not reach the cap.
+            .Select(anchor => new AnchorCursor(search, [.. optionsByGroup.Select(o => o[anchor].ToArray())]));
 
         var limit = request.Limit is > 0 ? request.Limit.Value : int.MaxValue;
         var cap = options.MaxAllocationCandidates >= 0 ? Math.Max(options.MaxAllocationCandidates, 1) : int.MaxValue;
@@ -97,7 +97,7 @@ public static class CandidateEngine
     }
 
     private static List<GroupOption[]> Generate(
-        CandidateRenderer renderer, CandidateSearch search, List<AnchorCursor> cursors, GenerationStrategy strategy, int cap)
+        CandidateRenderer renderer, CandidateSearch search, IEnumerable<AnchorCursor> cursors, GenerationStrategy strategy, int cap)
     {
         var found = new List<GroupOption[]>();
         // Only a candidate made of sharing providers alone can come up under several anchors.
@@ -128,7 +128,7 @@ public static class CandidateEngine
             return found;
         }
 
-        var active = new List<AnchorCursor>(cursors);
+        var active = cursors.ToList();
         while (active.Count != 0)
         {
             var kept = 0;

@@ -4,8 +4,8 @@ namespace Placement.Api.AllocationCandidates.Engine;
 /// The request-wide state of the backtracking search: amounts added so far per inventory and providers taken by
 /// suffixed groups. Choosing an option for a group is refused at once when it would exceed a capacity or max_unit,
 /// reuse a provider under group_policy=isolate, break a same_subtree constraint completed by that group, or leave
-/// less free capacity of a class in the anchor's reach than the later groups still ask for, so no invalid
-/// combination is extended and hopeless prefixes are abandoned early.
+/// less in the anchor's reach than the later groups still need (free capacity per class; distinct providers under
+/// isolate), so no invalid combination is extended and hopeless prefixes are abandoned early.
 /// </summary>
 internal sealed class CandidateSearch
 {
@@ -15,6 +15,8 @@ internal sealed class CandidateSearch
     private readonly bool rejectSameTreeProviders;
     private readonly long[] added;
     private readonly int[] takenByGranular;
+    private readonly int[] inventoryStamp;
+    private int stamp;
 
     // Group indexes of each same_subtree constraint, listed under the group (level) that completes it.
     private readonly int[][][] subtreeChecksAt;
@@ -26,6 +28,9 @@ internal sealed class CandidateSearch
     // demandFrom[level][slot]: what the groups from this level on still ask of each class.
     private readonly long[][] demandFrom;
 
+    // Under isolate, how many suffixed groups there are from each level on.
+    private readonly int[] granularFrom;
+
     public CandidateSearch(
         ProviderSnapshot snapshot, ResolvedGroup[] groups, GroupPolicy policy,
         IReadOnlyList<IReadOnlyList<string>> sameSubtrees, bool nestedAware)
@@ -35,6 +40,7 @@ internal sealed class CandidateSearch
         isolate = policy == GroupPolicy.Isolate;
         rejectSameTreeProviders = !nestedAware && snapshot.HasTrees;
         added = new long[snapshot.Inventories.Length];
+        inventoryStamp = new int[snapshot.Inventories.Length];
         takenByGranular = isolate ? new int[snapshot.ProviderCount] : [];
 
         var checks = Enumerable.Range(0, groups.Length).Select(_ => new List<int[]>()).ToArray();
@@ -62,46 +68,53 @@ internal sealed class CandidateSearch
                 demandFrom[level][slotsOf[level][j]] += groups[level].Amounts[j];
             }
         }
+        granularFrom = new int[groups.Length + 1];
+        for (var level = groups.Length - 1; level >= 0; level--)
+        {
+            granularFrom[level] = granularFrom[level + 1] + (isolate && groups[level].Granular ? 1 : 0);
+        }
     }
 
     public int ClassCount { get; }
 
     /// <summary>
-    /// The most each requested class can still give over the options of one anchor: per inventory, its free
-    /// capacity capped by max_unit. Null when that cannot even cover the whole request.
+    /// What one anchor's options can still give: per requested class, the free capacity of every inventory in
+    /// reach capped by its max_unit; under isolate, the distinct providers of suffixed groups not taken yet.
+    /// Null when that cannot even cover the whole request.
     /// </summary>
-    public long[]? FreeInReach(GroupOption[][] optionsByLevel)
+    public AnchorReach? Reach(GroupOption[][] optionsByLevel)
     {
         var free = new long[ClassCount];
-        var counted = new HashSet<int>();
+        var providers = new HashSet<int>();
+        stamp++;
         for (var level = 0; level < optionsByLevel.Length; level++)
         {
+            var countProviders = isolate && groups[level].Granular;
             foreach (var option in optionsByLevel[level])
             {
+                if (countProviders)
+                {
+                    providers.Add(option.Providers[0]);
+                }
                 for (var j = 0; j < option.InventoryIndexes.Length; j++)
                 {
                     var index = option.InventoryIndexes[j];
-                    if (counted.Add(index))
+                    if (inventoryStamp[index] != stamp)
                     {
+                        inventoryStamp[index] = stamp;
                         var inventory = snapshot.Inventories[index];
                         free[slotsOf[level][j]] += Math.Max(0, Math.Min(inventory.Capacity - inventory.Used, inventory.MaxUnit));
                     }
                 }
             }
         }
-        for (var slot = 0; slot < free.Length; slot++)
-        {
-            if (free[slot] < demandFrom[0][slot])
-            {
-                return null;
-            }
-        }
-        return free;
+        var reach = new AnchorReach(free, providers.Count);
+        return reach.Covers(demandFrom[0], granularFrom[0]) ? reach : null;
     }
 
     /// <summary>Applies <paramref name="option"/> for group <paramref name="level"/> if the partial candidate stays valid.</summary>
-    /// <param name="free">The anchor's <see cref="FreeInReach"/>, kept up to date.</param>
-    public bool TryApply(int level, GroupOption option, GroupOption[] chosen, long[] free)
+    /// <param name="reach">The anchor's <see cref="Reach"/>, kept up to date.</param>
+    public bool TryApply(int level, GroupOption option, GroupOption[] chosen, AnchorReach reach)
     {
         var amounts = groups[level].Amounts;
         var indexes = option.InventoryIndexes;
@@ -124,20 +137,26 @@ internal sealed class CandidateSearch
         for (var j = 0; j < indexes.Length; j++)
         {
             added[indexes[j]] += amounts[j];
-            free[slots[j]] -= amounts[j];
+            reach.Free[slots[j]] -= amounts[j];
         }
         if (granular)
         {
             takenByGranular[option.Providers[0]]++;
+            reach.UntakenProviders--;
         }
         chosen[level] = option;
 
+        if (granularFrom[level + 1] > reach.UntakenProviders)
+        {
+            Undo(level, option, reach);
+            return false;
+        }
         var remaining = demandFrom[level + 1];
         for (var j = 0; j < slots.Length; j++)
         {
-            if (remaining[slots[j]] > free[slots[j]])
+            if (remaining[slots[j]] > reach.Free[slots[j]])
             {
-                Undo(level, option, free);
+                Undo(level, option, reach);
                 return false;
             }
         }
@@ -145,7 +164,7 @@ internal sealed class CandidateSearch
         {
             if (!InSameSubtree(members, chosen))
             {
-                Undo(level, option, free);
+                Undo(level, option, reach);
                 return false;
             }
         }
@@ -153,7 +172,7 @@ internal sealed class CandidateSearch
     }
 
     /// <summary>Reverts a successful <see cref="TryApply"/>.</summary>
-    public void Undo(int level, GroupOption option, long[] free)
+    public void Undo(int level, GroupOption option, AnchorReach reach)
     {
         var amounts = groups[level].Amounts;
         var indexes = option.InventoryIndexes;
@@ -161,11 +180,12 @@ internal sealed class CandidateSearch
         for (var j = 0; j < indexes.Length; j++)
         {
             added[indexes[j]] -= amounts[j];
-            free[slots[j]] += amounts[j];
+            reach.Free[slots[j]] += amounts[j];
         }
         if (isolate && groups[level].Granular)
         {
             takenByGranular[option.Providers[0]]--;
+            reach.UntakenProviders++;
         }
     }
 
@@ -236,7 +256,7 @@ internal sealed class AnchorCursor
     private readonly GroupOption[][] options;
     private readonly int[] choice;
     private readonly GroupOption[] chosen;
-    private readonly long[] free;
+    private readonly AnchorReach reach;
     private bool started;
     private bool exhausted;
 
@@ -245,8 +265,8 @@ internal sealed class AnchorCursor
         this.options = options;
         choice = new int[options.Length];
         chosen = new GroupOption[options.Length];
-        var inReach = search.FreeInReach(options);
-        free = inReach ?? [];
+        var inReach = search.Reach(options);
+        reach = inReach ?? new AnchorReach([], 0);
         exhausted = inReach is null;
     }
 
@@ -269,7 +289,7 @@ internal sealed class AnchorCursor
             // Re-apply the prefix that led to the previous candidate; the last level moves on below.
             for (var l = 0; l < last; l++)
             {
-                search.TryApply(l, options[l][choice[l]], chosen, free);
+                search.TryApply(l, options[l][choice[l]], chosen, reach);
             }
             level = last;
         }
@@ -278,7 +298,7 @@ internal sealed class AnchorCursor
         {
             var levelOptions = options[level];
             var i = choice[level] + 1;
-            while (i < levelOptions.Length && !search.TryApply(level, levelOptions[i], chosen, free))
+            while (i < levelOptions.Length && !search.TryApply(level, levelOptions[i], chosen, reach))
             {
                 i++;
             }
@@ -291,7 +311,7 @@ internal sealed class AnchorCursor
                     return null;
                 }
                 level--;
-                search.Undo(level, chosen[level], free);
+                search.Undo(level, chosen[level], reach);
                 continue;
             }
             if (level < last)
@@ -301,15 +321,46 @@ internal sealed class AnchorCursor
             }
             if (!search.Accepts(chosen))
             {
-                search.Undo(level, chosen[level], free);
+                search.Undo(level, chosen[level], reach);
                 continue;
             }
             var candidate = (GroupOption[])chosen.Clone();
             for (var l = last; l >= 0; l--)
             {
-                search.Undo(l, chosen[l], free);
+                search.Undo(l, chosen[l], reach);
             }
             return candidate;
         }
+    }
+}
+
+/// <summary>The mutable bound of one anchor's search (see <see cref="CandidateSearch.Reach"/>).</summary>
+internal sealed class AnchorReach
+{
+    public AnchorReach(long[] free, int untakenProviders)
+    {
+        Free = free;
+        UntakenProviders = untakenProviders;
+    }
+
+    /// <summary>Per class slot.</summary>
+    public long[] Free { get; }
+
+    public int UntakenProviders { get; set; }
+
+    public bool Covers(long[] demand, int granularGroups)
+    {
+        if (granularGroups > UntakenProviders)
+        {
+            return false;
+        }
+        for (var slot = 0; slot < Free.Length; slot++)
+        {
+            if (Free[slot] < demand[slot])
+            {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -102,12 +102,28 @@ public class WideTreeTests
         Assert.Equal(2, computes);
     }
 
-    [Fact]
-    public void MoreGroupsThanVirtualFunctionsGivesNothing()
+    [Theory]
+    [InlineData(8, 9)]
+    [InlineData(16, 17)] // enumerating the 16! ways to fill 16 groups first would never finish
+    public void MoreGroupsThanVirtualFunctionsGivesNothing(int pfs, int groups)
     {
-        var (candidates, _, result) = Run(1, 8, 1, groups: 9, limit: 1000, max: 1000, GenerationStrategy.DepthFirst);
+        var (candidates, _, result) = Run(1, pfs, 1, groups, limit: 1000, max: 1000, GenerationStrategy.DepthFirst);
         Assert.Equal(0, candidates);
         Assert.Empty(result.ProviderSummaries);
+    }
+
+    [Fact]
+    public void IsolateNeedsAsManyProvidersAsGroups()
+    {
+        var t = Fixtures.WideTree(1, 16, 8);
+        RequestGroup[] Groups(int count) => [.. Enumerable.Range(0, count).Select(g => t.Group($"{g}", "CUSTOM_VF:1"))];
+        var options = new CandidateOptions { MaxAllocationCandidates = 1000 };
+        Assert.Empty(t.Find(new CandidateRequest { Groups = Groups(17), GroupPolicy = GroupPolicy.Isolate }, options).AllocationRequests);
+        var sixteen = t.Find(new CandidateRequest { Groups = Groups(16), GroupPolicy = GroupPolicy.Isolate }, options);
+        Assert.Equal(1000, sixteen.AllocationRequests.Count);
+        Assert.All(sixteen.AllocationRequests, r => Assert.Equal(16, r.Allocations.Count));
+        // Without isolation 17 groups fit easily (8 VFs per PF).
+        Assert.Equal(1000, t.Find(new CandidateRequest { Groups = Groups(17) }, options).AllocationRequests.Count);
     }
 
     [Fact]
