@@ -15,6 +15,7 @@ internal sealed class CandidateRenderer
     private readonly bool[] inventoryUsed;
     private readonly List<int> usedInventories = [];
     private readonly int[] providerStamp;
+    private readonly int[] providerSlot;
     private int stamp;
 
     public CandidateRenderer(ProviderSnapshot snapshot, ResolvedGroup[] groups)
@@ -24,6 +25,7 @@ internal sealed class CandidateRenderer
         sumOfInventory = new int[snapshot.Inventories.Length];
         inventoryUsed = new bool[snapshot.Inventories.Length];
         providerStamp = new int[snapshot.ProviderCount];
+        providerSlot = new int[snapshot.ProviderCount];
     }
 
     /// <summary>Identity of a candidate as upstream compares them: summed amounts per inventory plus the mappings.</summary>
@@ -91,26 +93,21 @@ internal sealed class CandidateRenderer
         Sum(candidate);
         // Providers in order of first use, each with its classes in order of first use.
         var allocations = new List<ProviderAllocation>();
+        var resourcesOf = new List<List<ResourceAmount>>();
         stamp++;
-        for (var i = 0; i < usedInventories.Count; i++)
+        foreach (var index in usedInventories)
         {
-            var provider = snapshot.Inventories[usedInventories[i]].Provider;
-            if (providerStamp[provider] == stamp)
+            var inventory = snapshot.Inventories[index];
+            var provider = inventory.Provider;
+            if (providerStamp[provider] != stamp)
             {
-                continue;
+                providerStamp[provider] = stamp;
+                providerSlot[provider] = allocations.Count;
+                allocated[provider] = true;
+                resourcesOf.Add([]);
+                allocations.Add(new ProviderAllocation(snapshot.Uuids[provider], resourcesOf[^1]));
             }
-            providerStamp[provider] = stamp;
-            allocated[provider] = true;
-            var resources = new List<ResourceAmount>();
-            for (var j = i; j < usedInventories.Count; j++)
-            {
-                var inventory = snapshot.Inventories[usedInventories[j]];
-                if (inventory.Provider == provider)
-                {
-                    resources.Add(new ResourceAmount(snapshot.ClassNames[inventory.ResourceClass], sumOfInventory[usedInventories[j]]));
-                }
-            }
-            allocations.Add(new ProviderAllocation(snapshot.Uuids[provider], resources));
+            resourcesOf[providerSlot[provider]].Add(new ResourceAmount(snapshot.ClassNames[inventory.ResourceClass], sumOfInventory[index]));
         }
         ClearSums();
 
