@@ -16,6 +16,8 @@ internal sealed class CandidateRenderer
     private readonly List<int> usedInventories = [];
     private readonly int[] providerStamp;
     private readonly int[] providerSlot;
+    private readonly int[] classCount;
+    private readonly Guid[]?[] singleUuid;
     private int stamp;
 
     public CandidateRenderer(ProviderSnapshot snapshot, ResolvedGroup[] groups)
@@ -26,6 +28,8 @@ internal sealed class CandidateRenderer
         inventoryUsed = new bool[snapshot.Inventories.Length];
         providerStamp = new int[snapshot.ProviderCount];
         providerSlot = new int[snapshot.ProviderCount];
+        classCount = new int[snapshot.ProviderCount];
+        singleUuid = new Guid[]?[snapshot.ProviderCount];
     }
 
     /// <summary>Identity of a candidate as upstream compares them: summed amounts per inventory plus the mappings.</summary>
@@ -92,37 +96,57 @@ internal sealed class CandidateRenderer
     {
         Sum(candidate);
         // Providers in order of first use, each with its classes in order of first use.
-        var allocations = new List<ProviderAllocation>();
-        var resourcesOf = new List<List<ResourceAmount>>();
         stamp++;
+        var providerCount = 0;
         foreach (var index in usedInventories)
         {
-            var inventory = snapshot.Inventories[index];
-            var provider = inventory.Provider;
+            var provider = snapshot.Inventories[index].Provider;
             if (providerStamp[provider] != stamp)
             {
                 providerStamp[provider] = stamp;
-                providerSlot[provider] = allocations.Count;
-                allocated[provider] = true;
-                resourcesOf.Add([]);
-                allocations.Add(new ProviderAllocation(snapshot.Uuids[provider], resourcesOf[^1]));
+                providerSlot[provider] = providerCount++;
+                classCount[providerSlot[provider]] = 0;
             }
-            resourcesOf[providerSlot[provider]].Add(new ResourceAmount(snapshot.ClassNames[inventory.ResourceClass], sumOfInventory[index]));
+            classCount[providerSlot[provider]]++;
+        }
+        var allocations = new ProviderAllocation[providerCount];
+        var resourcesOf = new ResourceAmount[providerCount][];
+        foreach (var index in usedInventories)
+        {
+            var inventory = snapshot.Inventories[index];
+            var slot = providerSlot[inventory.Provider];
+            if (resourcesOf[slot] is null)
+            {
+                resourcesOf[slot] = new ResourceAmount[classCount[slot]];
+                allocations[slot] = new ProviderAllocation(snapshot.Uuids[inventory.Provider], resourcesOf[slot]);
+                allocated[inventory.Provider] = true;
+                classCount[slot] = 0;
+            }
+            resourcesOf[slot][classCount[slot]++] = new ResourceAmount(snapshot.ClassNames[inventory.ResourceClass], sumOfInventory[index]);
         }
         ClearSums();
 
         var mappings = new KeyValuePair<string, IReadOnlyList<Guid>>[candidate.Length];
         for (var g = 0; g < candidate.Length; g++)
         {
-            var providers = candidate[g].Providers;
-            var uuids = new Guid[providers.Length];
-            for (var i = 0; i < providers.Length; i++)
-            {
-                uuids[i] = snapshot.Uuids[providers[i]];
-            }
-            mappings[g] = new(groups[g].Suffix, uuids);
+            mappings[g] = new(groups[g].Suffix, Uuids(candidate[g].Providers));
         }
         return new AllocationCandidate(allocations, mappings);
+    }
+
+    /// <summary>Uuids of a group's providers; the one-provider lists (most of them) are shared between candidates.</summary>
+    private Guid[] Uuids(int[] providers)
+    {
+        if (providers.Length == 1)
+        {
+            return singleUuid[providers[0]] ??= [snapshot.Uuids[providers[0]]];
+        }
+        var uuids = new Guid[providers.Length];
+        for (var i = 0; i < providers.Length; i++)
+        {
+            uuids[i] = snapshot.Uuids[providers[i]];
+        }
+        return uuids;
     }
 
     private void Sum(GroupOption[] candidate)
