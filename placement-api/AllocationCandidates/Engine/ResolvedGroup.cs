@@ -34,6 +34,8 @@ internal sealed class ResolvedGroup
     /// a required any-of set or member_of set of unknown names only, an unknown in_tree provider).
     /// Unknown forbidden traits and aggregates simply forbid nothing.
     /// </summary>
+    /// <exception cref="ArgumentException">A class is requested twice in the group, or an amount is not positive
+    /// (the HTTP layer rejects both before asking).</exception>
     public static ResolvedGroup? Resolve(ProviderSnapshot snapshot, RequestGroup group)
     {
         var classes = new int[group.Resources.Count];
@@ -45,6 +47,11 @@ internal sealed class ResolvedGroup
                 return null;
             }
             amounts[i] = group.Resources[i].Amount;
+            if (amounts[i] <= 0 || Array.IndexOf(classes, classes[i], 0, i) >= 0)
+            {
+                throw new ArgumentException(
+                    $"Bad resources in group '{group.Suffix}': {group.Resources[i].ResourceClass}:{amounts[i]}.", nameof(group));
+            }
         }
 
         var required = new int[group.RequiredTraits.Count][];

@@ -146,6 +146,15 @@ public class EngineBehaviourTests
         Assert.Same(CandidateResult.Empty, t.Find(new CandidateRequest()));
     }
 
+    [Theory]
+    [InlineData("VCPU:1,VCPU:2")]
+    [InlineData("VCPU:0")]
+    public void MalformedGroupIsRejected(string resources)
+    {
+        var t = Fixtures.Granular();
+        Assert.Throws<ArgumentException>(() => t.Find(new CandidateRequest { Groups = [t.Group("1", resources)] }));
+    }
+
     [Fact]
     public void SnapshotRejectsInconsistentInput()
     {
