@@ -54,7 +54,9 @@ public static class CandidateEngine
 
         var limit = request.Limit is > 0 ? request.Limit.Value : int.MaxValue;
         var cap = options.MaxAllocationCandidates >= 0 ? Math.Max(options.MaxAllocationCandidates, 1) : int.MaxValue;
-        if (!options.Randomize)
+        // Below 1.29 with trees, the summaries depend on every generated candidate, not only the returned ones.
+        var summariesNeedAll = !request.NestedAware && snapshot.HasTrees;
+        if (!options.Randomize && !summariesNeedAll)
         {
             cap = Math.Min(cap, limit);
         }
@@ -65,11 +67,7 @@ public static class CandidateEngine
         {
             Shuffle(found, Math.Min(limit, found.Count), options.Random ?? Random.Shared);
         }
-        if (found.Count > limit)
-        {
-            found.RemoveRange(limit, found.Count - limit);
-        }
-        return renderer.Render(found, request.NestedAware);
+        return renderer.Render(found, Math.Min(limit, found.Count), request.NestedAware);
     }
 
     /// <summary>Roots satisfying root_required, or null when none does.</summary>

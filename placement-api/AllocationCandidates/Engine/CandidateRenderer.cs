@@ -50,43 +50,56 @@ internal sealed class CandidateRenderer
         return key.ToString();
     }
 
-    public CandidateResult Render(List<GroupOption[]> found, bool nestedAware)
+    /// <summary>
+    /// Renders the first <paramref name="kept"/> of the generated candidates and the summaries: every provider of
+    /// the trees they allocate from; below 1.29 (with trees), as upstream, only providers allocated by any generated
+    /// candidate, in those trees.
+    /// </summary>
+    public CandidateResult Render(List<GroupOption[]> generated, int kept, bool nestedAware)
     {
-        var requests = new List<AllocationCandidate>(found.Count);
+        var requests = new List<AllocationCandidate>(kept);
         var allocated = new bool[snapshot.ProviderCount];
-        foreach (var candidate in found)
+        for (var i = 0; i < kept; i++)
         {
-            requests.Add(Render(candidate, allocated));
+            requests.Add(Render(generated[i], allocated));
+        }
+        var treeTaken = new bool[snapshot.ProviderCount];
+        for (var p = 0; p < allocated.Length; p++)
+        {
+            if (allocated[p])
+            {
+                treeTaken[snapshot.Roots[p]] = true;
+            }
         }
 
-        // Whole trees of the allocated providers; below 1.29 (with trees) only the allocated providers themselves.
         var summaries = new List<ProviderSummary>();
         if (nestedAware || !snapshot.HasTrees)
         {
-            var rootTaken = new bool[snapshot.ProviderCount];
-            for (var p = 0; p < allocated.Length; p++)
+            for (var root = 0; root < treeTaken.Length; root++)
             {
-                if (allocated[p])
-                {
-                    rootTaken[snapshot.Roots[p]] = true;
-                }
-            }
-            for (var root = 0; root < rootTaken.Length; root++)
-            {
-                if (rootTaken[root])
+                if (treeTaken[root])
                 {
                     summaries.AddRange(snapshot.TreeMembers[root].Select(Summary));
                 }
             }
+            return new CandidateResult(requests, summaries);
         }
-        else
+
+        for (var i = kept; i < generated.Count; i++)
         {
-            for (var p = 0; p < allocated.Length; p++)
+            foreach (var option in generated[i])
             {
-                if (allocated[p])
+                foreach (var index in option.InventoryIndexes)
                 {
-                    summaries.Add(Summary(p));
+                    allocated[snapshot.Inventories[index].Provider] = true;
                 }
+            }
+        }
+        for (var p = 0; p < allocated.Length; p++)
+        {
+            if (allocated[p] && treeTaken[snapshot.Roots[p]])
+            {
+                summaries.Add(Summary(p));
             }
         }
         return new CandidateResult(requests, summaries);

@@ -140,6 +140,19 @@ public class EngineBehaviourTests
     }
 
     [Fact]
+    public void ResourcelessGroupIgnoresInTree()
+    {
+        // Upstream quirk, checked against upstream: in_tree is applied to resource lookups only.
+        var t = TwoTreesWithAggregates();
+        var result = t.Find(new CandidateRequest
+        {
+            Groups = [t.Group("_V", "CUSTOM_VF:1"), t.Group("_N", "", required: ["CUSTOM_PHYSNET1"], inTree: "cn1")],
+            SameSubtrees = [["_V", "_N"]],
+        });
+        Assert.Equal(["_V=cn1_pf;_N=cn1_pf", "_V=cn2_pf;_N=cn2_pf"], result.AllocationRequests.Select(t.DescribeMappings).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void NoGroupsNoCandidates()
     {
         var t = Fixtures.Granular();

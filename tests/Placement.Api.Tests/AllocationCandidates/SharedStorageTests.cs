@@ -119,6 +119,47 @@ public class SharedStorageTests
         Assert.Equal(["pf1_1", "pf1_2", "pf2_1", "pf2_2", "ss", "ss2"], t.SummaryNames(result));
     }
 
+    [Fact]
+    public void LimitBelow129SummarizesProvidersOfAllGeneratedCandidatesInTheReturnedTrees()
+    {
+        // Checked against upstream: with limit, the summaries are the providers allocated by any candidate
+        // (before the limit) whose tree is one of the returned candidates' trees.
+        var result = t.Find(new CandidateRequest { Groups = [t.Group("", "DISK_GB:10,SRIOV_NET_VF:4")], NestedAware = false, Limit = 1 });
+        Assert.Equal(["pf1_1(SRIOV_NET_VF:4)+ss(DISK_GB:10)"], t.Describe(result));
+        // pf1_2 comes from a candidate that was not returned, in a returned tree; pf2_* and ss2 are in other trees.
+        Assert.Equal(["pf1_1", "pf1_2", "ss"], t.SummaryNames(result));
+    }
+
+    [Fact]
+    public void IsolatedSharedDisksAndUnsuffixedCompute()
+    {
+        var result = t.Find(new CandidateRequest
+        {
+            Groups = [t.Group("", "VCPU:1"), t.Group("1", "DISK_GB:10"), t.Group("2", "DISK_GB:10")],
+            GroupPolicy = GroupPolicy.Isolate,
+        });
+        Assert.Equal(8, result.AllocationRequests.Count);
+        Assert.Equal(12, result.ProviderSummaries.Count);
+    }
+
+    [Fact]
+    public void AmountsOfUnsuffixedAndSuffixedGroupsOnOneProviderAreSummedOncePerCandidate()
+    {
+        // Upstream (8.0.0 and master) reuses and mutates the unsuffixed group's allocation objects when
+        // group_policy is not "none", returning e.g. VCPU:3 and VCPU:4 here; we return the real sums.
+        var result = t.Find(new CandidateRequest
+        {
+            Groups = [t.Group("", "VCPU:1,DISK_GB:10"), t.Group("1", "VCPU:1")],
+            GroupPolicy = GroupPolicy.Isolate,
+        });
+        Assert.Equal(
+            [
+                "cn1(VCPU:2)+ss(DISK_GB:10)", "cn1(VCPU:2)+ss2(DISK_GB:10)", "cn2(DISK_GB:10,VCPU:2)",
+                "cn2(VCPU:2)+ss(DISK_GB:10)", "cn2(VCPU:2)+ss2(DISK_GB:10)",
+            ],
+            t.Describe(result));
+    }
+
     [Theory]
     [InlineData("cn1", 2)]
     [InlineData("pf1_2", 2)]
