@@ -21,6 +21,9 @@ public sealed record InventoryInput(
     double AllocationRatio,
     long Used);
 
+/// <summary>The amount allocated against one inventory (a usage refresh, see <see cref="ProviderSnapshot.WithUsages"/>).</summary>
+public sealed record UsageInput(Guid ProviderUuid, string ResourceClass, long Used);
+
 /// <summary>
 /// An immutable, in-memory picture of every provider, its tree, inventories, usage, traits and aggregates,
 /// indexed by small integer ids so that candidate generation runs on arrays.
@@ -187,9 +190,61 @@ public sealed class ProviderSnapshot
         HasSharingProviders = IsSharing.Any(s => s);
     }
 
+    // Same providers, traits and aggregates; other inventory usage.
+    private ProviderSnapshot(ProviderSnapshot topology, Inventory[] inventories)
+    {
+        Uuids = topology.Uuids;
+        Names = topology.Names;
+        Generations = topology.Generations;
+        Parents = topology.Parents;
+        Roots = topology.Roots;
+        Depths = topology.Depths;
+        TreeMembers = topology.TreeMembers;
+        TraitsOf = topology.TraitsOf;
+        AggregatesOf = topology.AggregatesOf;
+        ProvidersByAggregate = topology.ProvidersByAggregate;
+        IsSharing = topology.IsSharing;
+        SharingAnchors = topology.SharingAnchors;
+        Inventories = inventories;
+        InventoriesOf = topology.InventoriesOf;
+        InventoriesByClass = topology.InventoriesByClass;
+        TraitNames = topology.TraitNames;
+        ClassNames = topology.ClassNames;
+        traitIds = topology.traitIds;
+        classIds = topology.classIds;
+        aggregateIds = topology.aggregateIds;
+        providerIds = topology.providerIds;
+        HasTrees = topology.HasTrees;
+        HasSharingProviders = topology.HasSharingProviders;
+    }
+
     /// <summary>Builds a snapshot; throws <see cref="ArgumentException"/> on inconsistent input.</summary>
     public static ProviderSnapshot Build(IEnumerable<ProviderInput> providers, IEnumerable<InventoryInput> inventories) =>
         new([.. providers], inventories);
+
+    /// <summary>
+    /// A snapshot of the same providers and inventories with the given usage (absent inventories: nothing used),
+    /// without rebuilding the rest: allocations change far more often than providers and inventories do.
+    /// Throws <see cref="ArgumentException"/> for a usage of an unknown provider or inventory.
+    /// </summary>
+    public ProviderSnapshot WithUsages(IEnumerable<UsageInput> usages)
+    {
+        var inventories = Array.ConvertAll(Inventories, inv => inv.WithUsed(0));
+        foreach (var usage in usages)
+        {
+            var index = providerIds.TryGetValue(usage.ProviderUuid, out var provider) && classIds.TryGetValue(usage.ResourceClass, out var rc)
+                ? Array.FindIndex(InventoriesOf[provider], i => Inventories[i].ResourceClass == rc)
+                : -1;
+            if (index < 0)
+            {
+                throw new ArgumentException(
+                    $"Usage of {usage.ResourceClass} on provider {usage.ProviderUuid} without inventory.", nameof(usages));
+            }
+            index = InventoriesOf[provider][index];
+            inventories[index] = inventories[index].WithUsed(usage.Used);
+        }
+        return new ProviderSnapshot(this, inventories);
+    }
 
     public int ProviderCount => Uuids.Length;
 
@@ -242,15 +297,23 @@ public sealed class ProviderSnapshot
 internal readonly struct Inventory
 {
     public Inventory(int provider, int resourceClass, InventoryInput input)
+        : this(provider, resourceClass, input.MinUnit, input.MaxUnit, input.StepSize, input.Used,
+            (long)((input.Total - input.Reserved) * input.AllocationRatio))
+    {
+    }
+
+    private Inventory(int provider, int resourceClass, int minUnit, int maxUnit, int stepSize, long used, long capacity)
     {
         Provider = provider;
         ResourceClass = resourceClass;
-        MinUnit = input.MinUnit;
-        MaxUnit = input.MaxUnit;
-        StepSize = input.StepSize;
-        Used = input.Used;
-        Capacity = (long)((input.Total - input.Reserved) * input.AllocationRatio);
+        MinUnit = minUnit;
+        MaxUnit = maxUnit;
+        StepSize = stepSize;
+        Used = used;
+        Capacity = capacity;
     }
+
+    public Inventory WithUsed(long used) => new(Provider, ResourceClass, MinUnit, MaxUnit, StepSize, used, Capacity);
 
     public int Provider { get; }
     public int ResourceClass { get; }

@@ -184,6 +184,24 @@ public class EngineBehaviourTests
     }
 
     [Fact]
+    public void UsageRefreshChangesWhatFits()
+    {
+        var t = Fixtures.Granular();
+        var request = new CandidateRequest { Groups = [t.Group("", "VCPU:4")] };
+        Assert.Equal(3, CandidateEngine.Find(t.Snapshot, request, new CandidateOptions()).AllocationRequests.Count);
+
+        var busy = t.Snapshot.WithUsages([new UsageInput(t["cn_left"], "VCPU", 5), new UsageInput(t["cn_right"], "VCPU", 4)]);
+        var result = CandidateEngine.Find(busy, request, new CandidateOptions());
+        Assert.Equal(["cn_middle(VCPU:4)", "cn_right(VCPU:4)"], t.Describe(result));
+        Assert.Contains(new SummaryResource("VCPU", 8, 4), result.ProviderSummaries.Single(s => s.Uuid == t["cn_right"]).Resources);
+        // The original snapshot is unchanged.
+        Assert.Equal(3, CandidateEngine.Find(t.Snapshot, request, new CandidateOptions()).AllocationRequests.Count);
+
+        Assert.Throws<ArgumentException>(() => t.Snapshot.WithUsages([new UsageInput(t["cn_middle"], "DISK_GB", 1)]));
+        Assert.Throws<ArgumentException>(() => t.Snapshot.WithUsages([new UsageInput(Guid.NewGuid(), "VCPU", 1)]));
+    }
+
+    [Fact]
     public void SnapshotReportsTreesAndSharing()
     {
         var flat = new Topology().Provider("a").Provider("b");
