@@ -35,14 +35,23 @@ public sealed class ReshapeOperation(PlacementDbContext db, AllocationWriter all
         {
             await RequireUnchangedAsync(inventories, cancellationToken);
             var classes = await ResourceClassIds.LoadAsync(db, cancellationToken);
-            // An empty set would only be replaced by the current one: upstream skips it (and its generation bump).
-            foreach (var (provider, wanted) in inventories.Where(w => w.Inventories.Count > 0))
-            {
-                var current = await InventoryStore.ListAsync(db, provider, classes, cancellationToken);
-                await InventoryStore.ReplaceAsync(db, provider, classes, Resolve(classes, Interim(current, wanted)), cancellationToken);
-            }
+            var unknownClass = await WriteInterimInventoriesAsync(inventories, classes, cancellationToken);
 
-            await allocationWriter.ReplaceAsync(allocations, cancellationToken);
+            // Upstream checks the consumers and the allocations' providers before it looks the inventories'
+            // classes up, so those refusals (PlacementException) come first; refusals of the allocations
+            // themselves come after an unknown class.
+            try
+            {
+                await allocationWriter.ReplaceAsync(allocations, cancellationToken);
+            }
+            catch (AllocationWriteException) when (unknownClass is not null)
+            {
+                throw unknownClass;
+            }
+            if (unknownClass is not null)
+            {
+                throw unknownClass;
+            }
 
             foreach (var (provider, wanted) in inventories)
             {
@@ -57,6 +66,33 @@ public sealed class ReshapeOperation(PlacementDbContext db, AllocationWriter all
         {
             logger.LogWarning("Resource provider {Uuid} is now over-capacity for {ResourceClass}", providerUuid, resourceClass);
         }
+    }
+
+    /// <summary>
+    /// Sets each provider's interim inventories. Returns the first unknown class instead of throwing it,
+    /// for <see cref="RunAsync"/> to report in upstream's order; that provider is left as it is.
+    /// </summary>
+    private async Task<UnknownResourceClassException?> WriteInterimInventoriesAsync(
+        IReadOnlyList<ProviderInventories> inventories, ResourceClassIds classes, CancellationToken cancellationToken)
+    {
+        UnknownResourceClassException? unknownClass = null;
+        // An empty set would only be replaced by the current one: upstream skips it (and its generation bump).
+        foreach (var (provider, wanted) in inventories.Where(w => w.Inventories.Count > 0))
+        {
+            var current = await InventoryStore.ListAsync(db, provider, classes, cancellationToken);
+            Dictionary<KnownResourceClass, Capacity> interim;
+            try
+            {
+                interim = Resolve(classes, Interim(current, wanted));
+            }
+            catch (UnknownResourceClassException e)
+            {
+                unknownClass ??= e;
+                continue;
+            }
+            await InventoryStore.ReplaceAsync(db, provider, classes, interim, cancellationToken);
+        }
+        return unknownClass;
     }
 
     /// <summary>
