@@ -31,7 +31,7 @@ public sealed class KeystoneAuthMiddleware(
             await next(http);
             return;
         }
-        var context = await AuthenticateAsync(http.Request.Headers, http.RequestAborted);
+        var context = await AuthenticateAsync(http.Request, http.RequestAborted);
         if (context is null)
         {
             await RejectAsync(http);
@@ -42,8 +42,9 @@ public sealed class KeystoneAuthMiddleware(
     }
 
     /// <summary>keystonemiddleware's process_request: the service token first (it may allow an expired user token).</summary>
-    private async Task<RequestContext?> AuthenticateAsync(IHeaderDictionary headers, CancellationToken cancellation)
+    private async Task<RequestContext?> AuthenticateAsync(HttpRequest request, CancellationToken cancellation)
     {
+        var headers = request.Headers;
         ValidatedToken? service = null;
         var allowExpired = false;
         if (Header(headers, "X-Service-Token") is { } serviceToken)
@@ -65,6 +66,11 @@ public sealed class KeystoneAuthMiddleware(
         if (user is null)
         {
             logger.LogInformation("Invalid user token");
+            return null;
+        }
+        if (!AccessRule.Allow(user.AccessRules, settings.ServiceType, request.Method, request.PathBase + request.Path, service is not null))
+        {
+            logger.LogInformation("The token's access rules do not allow {Method} {Path}", request.Method, request.Path);
             return null;
         }
         return user.ToRequestContext(service);

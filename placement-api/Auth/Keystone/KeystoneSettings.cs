@@ -41,6 +41,9 @@ public sealed record KeystoneSettings
     /// <summary>When false (keystonemiddleware's default), any valid token is accepted as a service token.</summary>
     public bool ServiceTokenRolesRequired { get; init; }
 
+    /// <summary>This service's type in the catalog (<c>placement</c>), needed to accept tokens limited by access rules.</summary>
+    public string? ServiceType { get; init; }
+
     public static KeystoneSettings From(OsloConfig config)
     {
         var options = config.Group(Group);
@@ -81,6 +84,7 @@ public sealed record KeystoneSettings
             HttpConnectTimeout = Seconds(Get("http_connect_timeout"), "http_connect_timeout", 5),
             HttpRequestTimeout = Seconds(Get("http_request_timeout"), "http_request_timeout", 10),
             ServiceTokenRoles = Get("service_token_roles") is { } roles ? List(roles) : ["service"],
+            ServiceType = Get("service_type"),
             ServiceTokenRolesRequired = Get("service_token_roles_required") is { } required
                 && PlacementSettings.ParseBool(required, $"[{Group}] service_token_roles_required"),
         };

@@ -24,6 +24,9 @@ public sealed class ValidatedToken
     public required bool IsAdminProject { get; init; }
     public required DateTimeOffset ExpiresAt { get; init; }
 
+    /// <summary>An application credential's access rules, null when the token is not restricted by any.</summary>
+    public IReadOnlyList<AccessRule>? AccessRules { get; init; }
+
     /// <summary>Reads the body; null when it is not a v3 token (keystonemiddleware: "Invalid token contents").</summary>
     public static ValidatedToken? Parse(string json)
     {
@@ -57,6 +60,10 @@ public sealed class ValidatedToken
             // Keystone leaves the field out unless an admin project is configured; keystoneauth then says true.
             IsAdminProject = token["is_admin_project"]?.GetValueKind() != System.Text.Json.JsonValueKind.False,
             ExpiresAt = expiresAt,
+            AccessRules = token["application_credential"]?["access_rules"] is JsonArray rules
+                ? [.. rules.Select(rule => new AccessRule(
+                    Text(rule?["method"]) ?? "", Text(rule?["path"]) ?? "", Text(rule?["service"]) ?? ""))]
+                : null,
         };
     }
 
