@@ -32,6 +32,9 @@ public sealed class KeystoneIdentityClient(
             using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(settings.IdentityV3, path));
             request.Headers.Add("X-Auth-Token", serviceToken);
             request.Headers.Add("X-Subject-Token", token);
+            // This service enforces application credentials' access rules (AccessRule), so Keystone may validate
+            // tokens restricted by them; without the header it answers 404 for those.
+            request.Headers.Add("OpenStack-Identity-Access-Rules", "1");
             using var response = await SendAsync(request, cancellation);
             switch (response.StatusCode)
             {
