@@ -27,7 +27,7 @@ public sealed class NoAuthMiddleware(RequestDelegate next)
     }
 
     /// <summary>The version document at the root is public; the service may be mounted under /placement.</summary>
-    private static bool IsRoot(PathString path) =>
+    internal static bool IsRoot(PathString path) =>
         path.Value is null or "" or "/" or "/placement" or "/placement/";
 
     private static void ApplyToken(IHeaderDictionary headers)

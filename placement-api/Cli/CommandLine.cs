@@ -79,10 +79,7 @@ public static class CommandLine
 
     private static async Task<int> ServeAsync(PlacementSettings settings, string host, int port)
     {
-        if (settings.RequireAuthStrategy() == AuthStrategy.Keystone)
-        {
-            throw new ConfigurationException("[api] auth_strategy: 'keystone' is not supported by this release yet; use 'noauth2'");
-        }
+        settings.RequireAuthStrategy();
         var app = PlacementHost.Build(settings, DatabaseCommands.ParseUrl(settings), host, port);
         await DatabaseCommands.PrepareForServingAsync(settings, app.Services);
         await app.RunAsync();

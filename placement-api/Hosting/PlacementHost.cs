@@ -34,6 +34,7 @@ public static class PlacementHost
         builder.Services.AddPlacementDatabase(database);
         builder.Services.AddSingleton(new PolicyEnforcer(
             new PolicyOptions(settings.PolicyFile, settings.EnforceScope, settings.EnforceNewDefaults)));
+        builder.Services.AddPlacementAuthentication(settings);
         if (settings.Cors is { } cors)
         {
             builder.Services.AddCors(options => options.AddDefaultPolicy(policy => ConfigureCors(policy, cors)));
@@ -48,7 +49,7 @@ public static class PlacementHost
             app.Use(PreflightAnswersOk);
             app.UseCors();
         }
-        app.UseMiddleware<NoAuthMiddleware>();
+        app.UsePlacementAuthentication(settings);
         app.UseMiddleware<MicroversionMiddleware>();
         app.Use((http, next) =>
         {

@@ -61,7 +61,7 @@ public static partial class ErrorResponses
                 break;
             default:
                 contentType = JsonContentType;
-                body = error.Status == HttpStatusCode.Unauthorized ? WebObJson(error, raw) : PlacementJson(error, raw);
+                body = RaisedByAuthMiddleware(error.Status) ? WebObJson(error, raw) : PlacementJson(error, raw);
                 break;
         }
         response.StatusCode = status;
@@ -142,7 +142,14 @@ public static partial class ErrorResponses
         return Encoding.UTF8.GetString(stream.ToArray());
     }
 
-    /// <summary>webob's own JSON error shape, which upstream's auth middleware 401 uses.</summary>
+    /// <summary>
+    /// Upstream's auth middlewares sit outside its error formatter, so webob renders their errors itself:
+    /// noauth2's 401 and keystonemiddleware's 503 when Keystone cannot be reached. Placement raises neither.
+    /// </summary>
+    private static bool RaisedByAuthMiddleware(HttpStatusCode status) =>
+        status is HttpStatusCode.Unauthorized or HttpStatusCode.ServiceUnavailable;
+
+    /// <summary>webob's own JSON error shape, which upstream's auth middlewares' errors use.</summary>
     private static string WebObJson(Error error, string raw) =>
         JsonSerializer.Serialize(new Dictionary<string, string>
         {
