@@ -35,6 +35,7 @@ public static class SnapshotLoader
             .Select(p => new { p.Id, p.Uuid, p.Name, p.Generation, p.ParentProviderId })
             .ToListAsync(cancellationToken);
         var traits = await db.ResourceProviderTraits.AsNoTracking()
+            .OrderBy(pt => pt.ResourceProviderId).ThenBy(pt => pt.TraitId)
             .Join(db.Traits, pt => pt.TraitId, t => t.Id, (pt, t) => new { pt.ResourceProviderId, t.Name })
             .ToListAsync(cancellationToken);
         var aggregates = await db.ResourceProviderAggregates.AsNoTracking()
