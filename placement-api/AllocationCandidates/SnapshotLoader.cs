@@ -7,7 +7,7 @@ namespace Placement.Api.AllocationCandidates;
 
 /// <summary>
 /// Reads every provider with its tree, traits, aggregates, inventories and usage into the engine's
-/// <see cref="ProviderSnapshot"/>: five set-based queries in one read transaction (a consistent picture), in provider
+/// <see cref="ProviderSnapshot"/>: a few set-based queries in one read transaction (a consistent picture), in provider
 /// id order so that answers are deterministic.
 /// </summary>
 public static class SnapshotLoader
@@ -30,20 +30,23 @@ public static class SnapshotLoader
 
     private static async Task<ProviderSnapshot> ReadAsync(PlacementDbContext db, CancellationToken cancellationToken)
     {
+        // Ids, not names, in the big result sets: the few names come from their small tables.
         var providers = await db.ResourceProviders.AsNoTracking()
             .OrderBy(p => p.Id)
             .Select(p => new { p.Id, p.Uuid, p.Name, p.Generation, p.ParentProviderId })
             .ToListAsync(cancellationToken);
+        var traitNames = await db.Traits.AsNoTracking().ToDictionaryAsync(t => t.Id, t => t.Name, cancellationToken);
         var traits = await db.ResourceProviderTraits.AsNoTracking()
             .OrderBy(pt => pt.ResourceProviderId).ThenBy(pt => pt.TraitId)
-            .Join(db.Traits, pt => pt.TraitId, t => t.Id, (pt, t) => new { pt.ResourceProviderId, t.Name })
+            .Select(pt => new { pt.ResourceProviderId, pt.TraitId })
             .ToListAsync(cancellationToken);
         var aggregates = await db.ResourceProviderAggregates.AsNoTracking()
             .Join(db.PlacementAggregates, pa => pa.AggregateId, a => a.Id, (pa, a) => new { pa.ResourceProviderId, a.Uuid })
             .ToListAsync(cancellationToken);
+        var classNames = await db.ResourceClasses.AsNoTracking().ToDictionaryAsync(rc => rc.Id, rc => rc.Name, cancellationToken);
         var inventories = await db.Inventories.AsNoTracking()
-            .Join(db.ResourceClasses, i => i.ResourceClassId, rc => rc.Id, (i, rc) => new { Inventory = i, ClassName = rc.Name })
-            .OrderBy(i => i.Inventory.ResourceProviderId).ThenBy(i => i.Inventory.ResourceClassId)
+            .OrderBy(i => i.ResourceProviderId).ThenBy(i => i.ResourceClassId)
+            .Select(i => new { i.ResourceProviderId, i.ResourceClassId, i.Total, i.Reserved, i.MinUnit, i.MaxUnit, i.StepSize, i.AllocationRatio })
             .ToListAsync(cancellationToken);
         var usages = await db.Allocations.AsNoTracking()
             .GroupBy(a => new { a.ResourceProviderId, a.ResourceClassId })
@@ -51,7 +54,7 @@ public static class SnapshotLoader
             .ToDictionaryAsync(u => (u.ResourceProviderId, u.ResourceClassId), u => u.Used, cancellationToken);
 
         var uuids = providers.ToDictionary(p => p.Id, p => Guid.Parse(p.Uuid));
-        var traitsOf = traits.ToLookup(t => t.ResourceProviderId, t => t.Name);
+        var traitsOf = traits.ToLookup(t => t.ResourceProviderId, t => traitNames[t.TraitId]);
         // An aggregate row without a uuid cannot be asked for, so it filters nothing.
         var aggregatesOf = aggregates.Where(a => a.Uuid is not null).ToLookup(a => a.ResourceProviderId, a => Guid.Parse(a.Uuid!));
         return ProviderSnapshot.Build(
@@ -62,12 +65,8 @@ public static class SnapshotLoader
                 p.ParentProviderId is { } parent ? uuids[parent] : null,
                 [.. traitsOf[p.Id]],
                 [.. aggregatesOf[p.Id]])),
-            inventories.Select(row =>
-            {
-                var i = row.Inventory;
-                return new InventoryInput(
-                    uuids[i.ResourceProviderId], row.ClassName, i.Total, i.Reserved, i.MinUnit, i.MaxUnit, i.StepSize, i.AllocationRatio,
-                    usages.GetValueOrDefault((i.ResourceProviderId, i.ResourceClassId)));
-            }));
+            inventories.Select(i => new InventoryInput(
+                uuids[i.ResourceProviderId], classNames[i.ResourceClassId], i.Total, i.Reserved, i.MinUnit, i.MaxUnit, i.StepSize,
+                i.AllocationRatio, usages.GetValueOrDefault((i.ResourceProviderId, i.ResourceClassId)))));
     }
 }
