@@ -73,6 +73,7 @@ public static class PlacementHost
         Allocations.AllocationEndpoints.Map(app);
         AllocationCandidates.AllocationCandidateEndpoints.Map(app);
         Traits.TraitEndpoints.Map(app);
+        Reshaper.ReshaperEndpoints.Map(app);
     }
 
     private static System.Net.IPAddress ListenAddress(string host) => host switch
