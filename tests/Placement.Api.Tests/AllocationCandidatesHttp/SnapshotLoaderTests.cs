@@ -76,7 +76,7 @@ public sealed class SnapshotLoaderTests : IAsyncLifetime, IDisposable
         var result = await Find(("resources", "DISK_GB:70,VCPU:2"), ("required", "HW_NUMA_ROOT"));
 
         var candidate = Assert.Single(result.AllocationRequests);
-        Assert.Equal([Guid.Parse(compute.Uuid), Guid.Parse(numa.Uuid)], candidate.Allocations.Select(a => a.ProviderUuid).Order());
+        Assert.Equal(new[] { Guid.Parse(compute.Uuid), Guid.Parse(numa.Uuid) }.Order(), candidate.Allocations.Select(a => a.ProviderUuid).Order());
         var numaSummary = result.ProviderSummaries.Single(s => s.Uuid == Guid.Parse(numa.Uuid));
         Assert.Equal(Guid.Parse(compute.Uuid), numaSummary.ParentUuid);
         Assert.Equal(Guid.Parse(compute.Uuid), numaSummary.RootUuid);
