@@ -72,6 +72,7 @@ public static class PlacementHost
         Usages.UsageEndpoints.Map(app);
         Aggregates.AggregateEndpoints.Map(app);
         Allocations.AllocationEndpoints.Map(app);
+        AllocationCandidates.AllocationCandidateEndpoints.Map(app);
         Traits.TraitEndpoints.Map(app);
         Reshaper.ReshaperEndpoints.Map(app);
     }

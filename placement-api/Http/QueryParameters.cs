@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.WebUtilities;
 using NJsonSchema;
 
 namespace Placement.Api.Http;
@@ -6,6 +7,17 @@ namespace Placement.Api.Http;
 /// <summary>Checks a query string against a route's JSON schema (upstream: util.validate_query_params).</summary>
 public static class QueryParameters
 {
+    /// <summary>The query string's parameters, decoded, in request order (a key may repeat), like webob's req.GET.items().</summary>
+    public static List<KeyValuePair<string, string>> InOrder(HttpRequest request)
+    {
+        var parameters = new List<KeyValuePair<string, string>>();
+        foreach (var pair in new QueryStringEnumerable(request.QueryString.Value))
+        {
+            parameters.Add(KeyValuePair.Create(pair.DecodeName().ToString(), pair.DecodeValue().ToString()));
+        }
+        return parameters;
+    }
+
     /// <summary>
     /// Validates the query string as upstream does: an object of strings, the last value of a repeated
     /// key winning (webob's dict(req.GET)). Throws 400 "Invalid query string parameters: ..." when invalid.

@@ -157,7 +157,11 @@ public sealed record ProviderListQuery
         return (required, forbidden);
     }
 
-    private static (List<IReadOnlySet<string>> Required, HashSet<string> Forbidden) ParseRequiredValue(
+    /// <summary>
+    /// upstream's normalize_traits_qs_param: one value of a traits parameter. Public for root_required,
+    /// which takes forbidden traits but never the <c>in:</c> form, whatever the microversion.
+    /// </summary>
+    public static (List<IReadOnlySet<string>> Required, HashSet<string> Forbidden) ParseRequiredValue(
         string value, bool allowForbidden, bool allowAnyOf)
     {
         const string Invalid = "Invalid query string parameters:";

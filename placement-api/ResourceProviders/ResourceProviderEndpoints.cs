@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.WebUtilities;
 using Placement.Api.Auth;
 using Placement.Api.Database;
 using Placement.Api.Http;
@@ -21,12 +20,7 @@ public static class ResourceProviderEndpoints
     {
         RequestChecks.RequireJsonAccepted(http.Request);
         http.Authorize(PlacementPolicies.ResourceProvidersList);
-        var parameters = new List<KeyValuePair<string, string>>();
-        foreach (var pair in new QueryStringEnumerable(http.Request.QueryString.Value))
-        {
-            parameters.Add(KeyValuePair.Create(pair.DecodeName().ToString(), pair.DecodeValue().ToString()));
-        }
-        var query = ProviderListQuery.Parse(parameters, http.Microversion());
+        var query = ProviderListQuery.Parse(QueryParameters.InOrder(http.Request), http.Microversion());
         var providers = await new ResourceProviderStore(db).ListAsync(query, http.RequestAborted);
         JsonResponse.SetCacheHeaders(http, providers.Max(p => p.LastModified));
         return JsonResponse.Ok(new { resource_providers = providers.Select(p => Serialize(http, p)) });

@@ -1,0 +1,119 @@
+using Microsoft.EntityFrameworkCore;
+using Placement.Api.AllocationCandidates;
+using Placement.Api.AllocationCandidates.Engine;
+using Placement.Api.Database;
+using Placement.Api.Database.Entities;
+using Placement.Api.Http;
+using Placement.Api.ResourceProviders;
+using Placement.Api.Tests.Database;
+
+namespace Placement.Api.Tests.AllocationCandidatesHttp;
+
+/// <summary>The loader and the name check against a real (SQLite) database, seen through the engine's answers.</summary>
+public sealed class SnapshotLoaderTests : IAsyncLifetime, IDisposable
+{
+    private const int Vcpu = 0;
+    private const int DiskGb = 2;
+
+    private readonly TestDatabase _database = new();
+    private PlacementDbContext _db = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _database.Schema.SyncAsync();
+        _db = _database.CreateContext();
+    }
+
+    public Task DisposeAsync() => _db.DisposeAsync().AsTask();
+
+    public void Dispose() => _database.Dispose();
+
+    private Task<ProviderRecord> Create(string name, string? parent = null) =>
+        new ResourceProviderStore(_db).CreateAsync(Guid.NewGuid().ToString(), name, parent, CancellationToken.None);
+
+    private void AddInventory(ProviderRecord provider, int resourceClass, int total, int used = 0)
+    {
+        _db.Inventories.Add(new Api.Database.Entities.Inventory
+        {
+            ResourceProviderId = provider.Id,
+            ResourceClassId = resourceClass,
+            Total = total,
+            MinUnit = 1,
+            MaxUnit = total,
+            StepSize = 1,
+            AllocationRatio = 1.0,
+        });
+        if (used > 0)
+        {
+            _db.Allocations.Add(new Allocation { ResourceProviderId = provider.Id, ResourceClassId = resourceClass, ConsumerId = "c", Used = used });
+        }
+    }
+
+    private async Task AddTrait(ProviderRecord provider, string name)
+    {
+        var trait = await _db.Traits.SingleAsync(t => t.Name == name);
+        _db.ResourceProviderTraits.Add(new ResourceProviderTrait { ResourceProviderId = provider.Id, TraitId = trait.Id });
+    }
+
+    private async Task<CandidateResult> Find(params (string Key, string Value)[] parameters)
+    {
+        var request = CandidateQuery.Parse([.. parameters.Select(p => KeyValuePair.Create(p.Key, p.Value))], Microversion.Max);
+        await CandidateNameCheck.CheckAsync(_db, request, CancellationToken.None);
+        var snapshot = await SnapshotLoader.LoadAsync(_db, CancellationToken.None);
+        return CandidateEngine.Find(snapshot, request, new CandidateOptions());
+    }
+
+    [Fact]
+    public async Task TreesTraitsInventoriesAndUsageReachTheEngine()
+    {
+        var compute = await Create("compute");
+        var numa = await Create("numa", compute.Uuid);
+        AddInventory(compute, DiskGb, 100, used: 30);
+        AddInventory(numa, Vcpu, 8, used: 6);
+        await AddTrait(numa, "HW_NUMA_ROOT");
+        await _db.SaveChangesAsync();
+
+        var result = await Find(("resources", "DISK_GB:70,VCPU:2"), ("required", "HW_NUMA_ROOT"));
+
+        var candidate = Assert.Single(result.AllocationRequests);
+        Assert.Equal(new[] { Guid.Parse(compute.Uuid), Guid.Parse(numa.Uuid) }.Order(), candidate.Allocations.Select(a => a.ProviderUuid).Order());
+        var numaSummary = result.ProviderSummaries.Single(s => s.Uuid == Guid.Parse(numa.Uuid));
+        Assert.Equal(Guid.Parse(compute.Uuid), numaSummary.ParentUuid);
+        Assert.Equal(Guid.Parse(compute.Uuid), numaSummary.RootUuid);
+        Assert.Equal([new SummaryResource("VCPU", 8, 6)], numaSummary.Resources);
+        Assert.Equal(["HW_NUMA_ROOT"], numaSummary.Traits);
+        // Usage counts: 31 GB more is more than is left.
+        Assert.Empty((await Find(("resources", "DISK_GB:71"))).AllocationRequests);
+    }
+
+    [Fact]
+    public async Task AggregatesReachTheEngine()
+    {
+        var inAggregate = await Create("in");
+        var outside = await Create("out");
+        AddInventory(inAggregate, Vcpu, 4);
+        AddInventory(outside, Vcpu, 4);
+        var aggregate = new PlacementAggregate { Uuid = Guid.NewGuid().ToString() };
+        _db.PlacementAggregates.Add(aggregate);
+        await _db.SaveChangesAsync();
+        _db.ResourceProviderAggregates.Add(new ResourceProviderAggregate { ResourceProviderId = inAggregate.Id, AggregateId = aggregate.Id });
+        await _db.SaveChangesAsync();
+
+        var candidate = Assert.Single((await Find(("resources", "VCPU:1"), ("member_of", aggregate.Uuid!))).AllocationRequests);
+        Assert.Equal(Guid.Parse(inAggregate.Uuid), Assert.Single(candidate.Allocations).ProviderUuid);
+        Assert.Equal(2, (await Find(("resources", "VCPU:1"))).AllocationRequests.Count);
+    }
+
+    [Fact]
+    public async Task UnknownNamesAreRejectedInUpstreamsOrder()
+    {
+        var unknownClass = await Assert.ThrowsAsync<PlacementException>(() => Find(("resources", "VCPU:1,MCPU:1")));
+        Assert.Equal("Invalid resource class in resources parameter: No such resource class MCPU.", unknownClass.Message);
+        var unknownTrait = await Assert.ThrowsAsync<PlacementException>(() => Find(("resources", "VCPU:1"), ("required", "!CUSTOM_NOPE")));
+        Assert.Equal("No such trait(s): CUSTOM_NOPE.", unknownTrait.Message);
+        // root_required is resolved before the groups.
+        var rootFirst = await Assert.ThrowsAsync<PlacementException>(
+            () => Find(("resources", "MCPU:1"), ("root_required", "CUSTOM_ROOT")));
+        Assert.Equal("No such trait(s): CUSTOM_ROOT.", rootFirst.Message);
+    }
+}
