@@ -197,7 +197,7 @@ internal sealed class CandidateRenderer
             var inventory = snapshot.Inventories[index];
             resources.Add(new SummaryResource(snapshot.ClassNames[inventory.ResourceClass], inventory.Capacity, inventory.Used));
         }
-        var traits = snapshot.TraitsOf[p].Select(t => snapshot.TraitNames[t]).Order(StringComparer.Ordinal).ToList();
+        var traits = snapshot.TraitNamesOf[p];
         var parent = snapshot.Parents[p];
         return new ProviderSummary(
             snapshot.Uuids[p], snapshot.Uuids[snapshot.Roots[p]], parent < 0 ? null : snapshot.Uuids[parent], resources, traits);

@@ -45,6 +45,9 @@ public sealed class ProviderSnapshot
 
     // Sorted trait ids and aggregate ids per provider.
     internal readonly int[][] TraitsOf;
+
+    /// <summary>Each provider's trait names in the order the loader gave them (upstream's summaries list them in database order).</summary>
+    internal readonly string[][] TraitNamesOf;
     internal readonly int[][] AggregatesOf;
     internal readonly int[][] ProvidersByAggregate;
 
@@ -123,11 +126,13 @@ public sealed class ProviderSnapshot
         aggregateIds = [];
         var byAggregate = new List<List<int>>();
         TraitsOf = new int[n][];
+        TraitNamesOf = new string[n][];
         AggregatesOf = new int[n][];
         IsSharing = new bool[n];
         for (var i = 0; i < n; i++)
         {
             TraitsOf[i] = [.. providers[i].Traits.Select(t => Intern(traitIds, traitNames, t)).Distinct().Order()];
+            TraitNamesOf[i] = [.. providers[i].Traits.Distinct()];
             IsSharing[i] = providers[i].Traits.Contains(SharesViaAggregateTrait);
             var aggs = new SortedSet<int>();
             foreach (var agg in providers[i].Aggregates)
@@ -201,6 +206,7 @@ public sealed class ProviderSnapshot
         Depths = topology.Depths;
         TreeMembers = topology.TreeMembers;
         TraitsOf = topology.TraitsOf;
+        TraitNamesOf = topology.TraitNamesOf;
         AggregatesOf = topology.AggregatesOf;
         ProvidersByAggregate = topology.ProvidersByAggregate;
         IsSharing = topology.IsSharing;
