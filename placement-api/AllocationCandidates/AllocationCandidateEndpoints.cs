@@ -11,7 +11,7 @@ public static class AllocationCandidateEndpoints
 {
     public static void Map(IEndpointRouteBuilder app) => app.MapPlacement("GET", "/allocation_candidates", List);
 
-    private static async Task<IResult> List(HttpContext http, PlacementDbContext db, PlacementSettings settings)
+    private static async Task<IResult> List(HttpContext http, PlacementDbContext db, PlacementSettings settings, SnapshotCache snapshots)
     {
         http.RequireMicroversion("1.10");
         RequestChecks.RequireJsonAccepted(http.Request);
@@ -19,7 +19,7 @@ public static class AllocationCandidateEndpoints
         var version = http.Microversion();
         var request = CandidateQuery.Parse(QueryParameters.InOrder(http.Request), version);
         await CandidateNameCheck.CheckAsync(db, request, http.RequestAborted);
-        var snapshot = await SnapshotLoader.LoadAsync(db, http.RequestAborted);
+        var snapshot = await snapshots.GetAsync(db, http.RequestAborted);
         var result = CandidateEngine.Find(snapshot, request, Options(settings));
         // Candidates are computed now, so they were last modified now.
         JsonResponse.SetCacheHeaders(http, null);

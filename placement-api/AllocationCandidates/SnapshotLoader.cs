@@ -6,21 +6,24 @@ using Placement.Api.Database;
 namespace Placement.Api.AllocationCandidates;
 
 /// <summary>
-/// Reads every provider with its tree, traits, aggregates, inventories and usage into the engine's
-/// <see cref="ProviderSnapshot"/>: a few set-based queries in one read transaction (a consistent picture), in provider
-/// id order so that answers are deterministic.
+/// Reads what the candidates engine needs from the database, in provider id order so that answers are
+/// deterministic: the topology (providers, trees, traits, aggregates, inventories), its fingerprint, and
+/// the usage. <see cref="SnapshotCache"/> decides which of these a request has to read.
 /// </summary>
 public static class SnapshotLoader
 {
-    public static async Task<ProviderSnapshot> LoadAsync(PlacementDbContext db, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="read"/> in one read transaction: a consistent picture, and no write lock
+    /// (a deferred SQLite transaction only reads; WAL gives it one snapshot).
+    /// </summary>
+    public static async Task<T> InReadTransactionAsync<T>(PlacementDbContext db, Func<Task<T>> read, CancellationToken cancellationToken)
     {
-        // A deferred transaction only reads: it takes no write lock, and SQLite's WAL gives it one snapshot.
         await db.Database.OpenConnectionAsync(cancellationToken);
         await using var transaction = ((SqliteConnection)db.Database.GetDbConnection()).BeginTransaction(deferred: true);
         await db.Database.UseTransactionAsync(transaction, cancellationToken);
         try
         {
-            return await ReadAsync(db, cancellationToken);
+            return await read();
         }
         finally
         {
@@ -28,7 +31,43 @@ public static class SnapshotLoader
         }
     }
 
-    private static async Task<ProviderSnapshot> ReadAsync(PlacementDbContext db, CancellationToken cancellationToken)
+    /// <summary>
+    /// A value that changes whenever anything the topology holds changes: counts, id and timestamp maxima,
+    /// and sums over the columns a change could touch (a re-parent moves parent ids, an inventory update its
+    /// amounts). Allocations are not part of it: they bump provider generations and updated_at on every claim,
+    /// which is why neither is used here.
+    /// </summary>
+    public static async Task<string> TopologyFingerprintAsync(PlacementDbContext db, CancellationToken ct)
+    {
+        var providers = db.ResourceProviders.AsNoTracking();
+        var inventories = db.Inventories.AsNoTracking();
+        var traits = db.ResourceProviderTraits.AsNoTracking();
+        var aggregates = db.ResourceProviderAggregates.AsNoTracking();
+        var classes = db.ResourceClasses.AsNoTracking();
+        object?[] parts =
+        [
+            await providers.CountAsync(ct),
+            await providers.MaxAsync(p => (int?)p.Id, ct),
+            await providers.SumAsync(p => (long?)p.ParentProviderId, ct),
+            await providers.SumAsync(p => (long?)p.Id * (p.ParentProviderId ?? 0), ct),
+            await inventories.CountAsync(ct),
+            await inventories.MaxAsync(i => (int?)i.Id, ct),
+            await inventories.MaxAsync(i => i.UpdatedAt, ct),
+            await inventories.SumAsync(i => (long?)i.Total + i.Reserved * 3L + i.MinUnit * 5L + i.MaxUnit * 7L + i.StepSize * 11L, ct),
+            await inventories.SumAsync(i => (double?)i.AllocationRatio * (i.Id + 1), ct),
+            await traits.CountAsync(ct),
+            await traits.SumAsync(t => (long?)t.TraitId * (t.ResourceProviderId + 1), ct),
+            await aggregates.CountAsync(ct),
+            await aggregates.SumAsync(a => (long?)a.AggregateId * (a.ResourceProviderId + 1), ct),
+            await classes.CountAsync(ct),
+            await classes.MaxAsync(c => c.UpdatedAt, ct),
+        ];
+        return string.Join('|', parts.Select(p => Convert.ToString(p, System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    /// <summary>The topology with nothing used, and the inventory keys that usage rows refer to.</summary>
+    public static async Task<(ProviderSnapshot Topology, Dictionary<(int Provider, int ResourceClass), (Guid Provider, string ResourceClass)> Keys)>
+        LoadTopologyAsync(PlacementDbContext db, CancellationToken cancellationToken)
     {
         // Ids, not names, in the big result sets: the few names come from their small tables.
         var providers = await db.ResourceProviders.AsNoTracking()
@@ -48,16 +87,12 @@ public static class SnapshotLoader
             .OrderBy(i => i.ResourceProviderId).ThenBy(i => i.ResourceClassId)
             .Select(i => new { i.ResourceProviderId, i.ResourceClassId, i.Total, i.Reserved, i.MinUnit, i.MaxUnit, i.StepSize, i.AllocationRatio })
             .ToListAsync(cancellationToken);
-        var usages = await db.Allocations.AsNoTracking()
-            .GroupBy(a => new { a.ResourceProviderId, a.ResourceClassId })
-            .Select(g => new { g.Key.ResourceProviderId, g.Key.ResourceClassId, Used = g.Sum(a => (long)a.Used) })
-            .ToDictionaryAsync(u => (u.ResourceProviderId, u.ResourceClassId), u => u.Used, cancellationToken);
 
         var uuids = providers.ToDictionary(p => p.Id, p => Guid.Parse(p.Uuid));
         var traitsOf = traits.ToLookup(t => t.ResourceProviderId, t => traitNames[t.TraitId]);
         // An aggregate row without a uuid cannot be asked for, so it filters nothing.
         var aggregatesOf = aggregates.Where(a => a.Uuid is not null).ToLookup(a => a.ResourceProviderId, a => Guid.Parse(a.Uuid!));
-        return ProviderSnapshot.Build(
+        var topology = ProviderSnapshot.Build(
             providers.Select(p => new ProviderInput(
                 uuids[p.Id],
                 p.Name ?? "",
@@ -67,6 +102,20 @@ public static class SnapshotLoader
                 [.. aggregatesOf[p.Id]])),
             inventories.Select(i => new InventoryInput(
                 uuids[i.ResourceProviderId], classNames[i.ResourceClassId], i.Total, i.Reserved, i.MinUnit, i.MaxUnit, i.StepSize,
-                i.AllocationRatio, usages.GetValueOrDefault((i.ResourceProviderId, i.ResourceClassId)))));
+                i.AllocationRatio, 0)));
+        var keys = inventories.ToDictionary(
+            i => (i.ResourceProviderId, i.ResourceClassId),
+            i => (uuids[i.ResourceProviderId], classNames[i.ResourceClassId]));
+        return (topology, keys);
+    }
+
+    /// <summary>The amount allocated against every inventory that has allocations.</summary>
+    public static async Task<List<(int Provider, int ResourceClass, long Used)>> LoadUsagesAsync(PlacementDbContext db, CancellationToken cancellationToken)
+    {
+        var rows = await db.Allocations.AsNoTracking()
+            .GroupBy(a => new { a.ResourceProviderId, a.ResourceClassId })
+            .Select(g => new { g.Key.ResourceProviderId, g.Key.ResourceClassId, Used = g.Sum(a => (long)a.Used) })
+            .ToListAsync(cancellationToken);
+        return rows.ConvertAll(r => (r.ResourceProviderId, r.ResourceClassId, r.Used));
     }
 }

@@ -9,13 +9,14 @@ using Placement.Api.Tests.Database;
 
 namespace Placement.Api.Tests.AllocationCandidatesHttp;
 
-/// <summary>The loader and the name check against a real (SQLite) database, seen through the engine's answers.</summary>
+/// <summary>The loader, its cache and the name check against a real (SQLite) database, seen through the engine's answers.</summary>
 public sealed class SnapshotLoaderTests : IAsyncLifetime, IDisposable
 {
     private const int Vcpu = 0;
     private const int DiskGb = 2;
 
     private readonly TestDatabase _database = new();
+    private readonly SnapshotCache _cache = new();
     private PlacementDbContext _db = null!;
 
     public async Task InitializeAsync()
@@ -59,7 +60,7 @@ public sealed class SnapshotLoaderTests : IAsyncLifetime, IDisposable
     {
         var request = CandidateQuery.Parse([.. parameters.Select(p => KeyValuePair.Create(p.Key, p.Value))], Microversion.Max);
         await CandidateNameCheck.CheckAsync(_db, request, CancellationToken.None);
-        var snapshot = await SnapshotLoader.LoadAsync(_db, CancellationToken.None);
+        var snapshot = await _cache.GetAsync(_db, CancellationToken.None);
         return CandidateEngine.Find(snapshot, request, new CandidateOptions());
     }
 
@@ -102,6 +103,38 @@ public sealed class SnapshotLoaderTests : IAsyncLifetime, IDisposable
         var candidate = Assert.Single((await Find(("resources", "VCPU:1"), ("member_of", aggregate.Uuid!))).AllocationRequests);
         Assert.Equal(Guid.Parse(inAggregate.Uuid), Assert.Single(candidate.Allocations).ProviderUuid);
         Assert.Equal(2, (await Find(("resources", "VCPU:1"))).AllocationRequests.Count);
+    }
+
+    [Fact]
+    public async Task ChangesAfterTheTopologyIsCachedAreSeen()
+    {
+        var compute = await Create("compute");
+        var other = await Create("other");
+        AddInventory(compute, Vcpu, 4);
+        await _db.SaveChangesAsync();
+        Assert.Single((await Find(("resources", "VCPU:1"))).AllocationRequests);
+
+        // New inventory on another provider.
+        AddInventory(other, Vcpu, 4);
+        await _db.SaveChangesAsync();
+        Assert.Equal(2, (await Find(("resources", "VCPU:1"))).AllocationRequests.Count);
+
+        // An inventory's total shrinks.
+        var inventory = await _db.Inventories.SingleAsync(i => i.ResourceProviderId == other.Id);
+        inventory.Total = 1;
+        inventory.MaxUnit = 1;
+        await _db.SaveChangesAsync();
+        Assert.Single((await Find(("resources", "VCPU:2"))).AllocationRequests);
+
+        // A trait is added.
+        await AddTrait(compute, "HW_CPU_X86_AVX2");
+        await _db.SaveChangesAsync();
+        Assert.Single((await Find(("resources", "VCPU:1"), ("required", "HW_CPU_X86_AVX2"))).AllocationRequests);
+
+        // Usage grows.
+        _db.Allocations.Add(new Allocation { ResourceProviderId = compute.Id, ResourceClassId = Vcpu, ConsumerId = "c", Used = 4 });
+        await _db.SaveChangesAsync();
+        Assert.Empty((await Find(("resources", "VCPU:1"), ("required", "HW_CPU_X86_AVX2"))).AllocationRequests);
     }
 
     [Fact]
