@@ -1,52 +1,82 @@
+using System.Data.Common;
+using System.Diagnostics;
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Placement.Api.Database;
 
 namespace Placement.Api.Tests.Database;
 
-/// <summary>An SQLite file in a fresh temporary directory, with the services AddPlacementDatabase registers.</summary>
+/// <summary>
+/// A new, empty database on one backend ("sqlite": a file in a fresh temporary directory;
+/// "postgresql": a database on the server <see cref="TestBackends"/> names), with the services
+/// AddPlacementDatabase registers.
+/// </summary>
 internal sealed class TestDatabase : IDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("placement-db-").FullName;
+    private readonly string? _directory;
+    private readonly string? _postgresqlName;
 
-    public TestDatabase()
+    public TestDatabase(string backend = "sqlite")
     {
-        Path = System.IO.Path.Combine(_directory, "placement.db");
+        Backend = backend;
+        switch (backend)
+        {
+            case "sqlite":
+                _directory = Directory.CreateTempSubdirectory("placement-db-").FullName;
+                Url = $"sqlite:///{Path.Combine(_directory, "placement.db")}";
+                break;
+            case "postgresql":
+                _postgresqlName = $"test_{Guid.NewGuid():N}";
+                ExecuteOnPostgresqlServer($"CREATE DATABASE {_postgresqlName}");
+                Url = $"{TestBackends.PostgresqlServer}/{_postgresqlName}";
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(backend), backend, "no such test backend");
+        }
+
         Services = Connect();
     }
 
-    public string Path { get; }
+    public string Backend { get; }
+
+    /// <summary>The SQLAlchemy URL, as upstream and our server are configured with it.</summary>
+    public string Url { get; }
 
     public ServiceProvider Services { get; }
 
     public SchemaManager Schema => Services.GetRequiredService<SchemaManager>();
 
-    /// <summary>Another, independent set of services on the same file, as a second server process would have.</summary>
+    /// <summary>Another, independent set of services on the same database, as a second server process would have.</summary>
     public ServiceProvider Connect() =>
-        new ServiceCollection().AddLogging().AddPlacementDatabase(DatabaseUrl.Parse($"sqlite:///{Path}")).BuildServiceProvider();
+        new ServiceCollection().AddLogging().AddPlacementDatabase(DatabaseUrl.Parse(Url)).BuildServiceProvider();
 
     public PlacementDbContext CreateContext() =>
         Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<PlacementDbContext>>().CreateDbContext();
 
     /// <summary>
-    /// sqlite_master, what `sqlite3 DB .schema` prints, sorted: upstream's migration that rebuilds
-    /// consumers recreates its indexes in an order that varies from run to run.
+    /// The schema as the backend's own tool prints it: SQLite's sqlite_master, sorted (upstream's
+    /// migration that rebuilds consumers recreates its indexes in an order that varies from run to
+    /// run); PostgreSQL's pg_dump --schema-only (already in a stable order).
     /// </summary>
-    public IReadOnlyList<string> SchemaDump() =>
-        Query("SELECT type || ' ' || name || ' ' || tbl_name || ' ' || coalesce(sql, '') FROM sqlite_master ORDER BY type, name");
+    public IReadOnlyList<string> SchemaDump() => Backend switch
+    {
+        "sqlite" => Query("SELECT type || ' ' || name || ' ' || tbl_name || ' ' || coalesce(sql, '') FROM sqlite_master ORDER BY type, name"),
+        _ => PgDump(),
+    };
 
     /// <summary>Runs a query on a plain connection (no EF, no conversions) and returns the first column as text.</summary>
     public IReadOnlyList<string> Query(string sql)
     {
-        using var connection = new SqliteConnection($"Data Source={Path};Pooling=False");
-        connection.Open();
+        using var connection = OpenPlainConnection();
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         using var reader = command.ExecuteReader();
         var values = new List<string>();
         while (reader.Read())
         {
-            values.Add(reader.IsDBNull(0) ? "NULL" : reader.GetString(0));
+            values.Add(reader.IsDBNull(0) ? "NULL" : Convert.ToString(reader.GetValue(0), CultureInfo.InvariantCulture)!);
         }
 
         return values;
@@ -54,8 +84,7 @@ internal sealed class TestDatabase : IDisposable
 
     public void Execute(string sql)
     {
-        using var connection = new SqliteConnection($"Data Source={Path};Pooling=False");
-        connection.Open();
+        using var connection = OpenPlainConnection();
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
@@ -64,7 +93,80 @@ internal sealed class TestDatabase : IDisposable
     public void Dispose()
     {
         Services.Dispose();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
+        if (_directory is not null)
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(_directory, recursive: true);
+        }
+
+        if (_postgresqlName is not null)
+        {
+            NpgsqlConnection.ClearAllPools();
+            ExecuteOnPostgresqlServer($"DROP DATABASE IF EXISTS {_postgresqlName} WITH (FORCE)");
+        }
+    }
+
+    private DbConnection OpenPlainConnection()
+    {
+        DbConnection connection = Backend switch
+        {
+            "sqlite" => new SqliteConnection($"Data Source={Path.Combine(_directory!, "placement.db")};Pooling=False"),
+            _ => new NpgsqlConnection(new NpgsqlConnectionStringBuilder(DatabaseUrl.Parse(Url).ConnectionString) { Pooling = false }.ConnectionString),
+        };
+        connection.Open();
+        return connection;
+    }
+
+    private static void ExecuteOnPostgresqlServer(string sql)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(DatabaseUrl.Parse($"{TestBackends.PostgresqlServer}/postgres").ConnectionString) { Pooling = false };
+        using var connection = new NpgsqlConnection(builder.ConnectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private List<string> PgDump()
+    {
+        var builder = new NpgsqlConnectionStringBuilder(DatabaseUrl.Parse(Url).ConnectionString);
+        var start = new ProcessStartInfo("pg_dump", ["--schema-only", "--no-owner", "--no-privileges",
+            "-h", builder.Host!, "-p", builder.Port.ToString(CultureInfo.InvariantCulture), "-U", builder.Username!, builder.Database!])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["PGPASSWORD"] = builder.Password;
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"pg_dump failed: {error.Result}");
+        // \restrict and \unrestrict carry a random key per dump.
+        return output.Split('\n').Where(line => !line.StartsWith("\\restrict", StringComparison.Ordinal)
+            && !line.StartsWith("\\unrestrict", StringComparison.Ordinal)).ToList();
+    }
+}
+
+/// <summary>
+/// The backends tests run on: SQLite always; PostgreSQL when PLACEMENT_TEST_POSTGRESQL names a
+/// server (postgresql://user:password@host:port, as tests/databases/server start prints it).
+/// </summary>
+internal static class TestBackends
+{
+    public static string? PostgresqlServer { get; } = Environment.GetEnvironmentVariable("PLACEMENT_TEST_POSTGRESQL")?.TrimEnd('/');
+
+    public static TheoryData<string> All
+    {
+        get
+        {
+            var backends = new TheoryData<string> { "sqlite" };
+            if (PostgresqlServer is not null)
+            {
+                backends.Add("postgresql");
+            }
+
+            return backends;
+        }
     }
 }
