@@ -170,3 +170,15 @@ internal static class TestBackends
         }
     }
 }
+
+/// <summary>A test of what only a database server shows; skipped, saying why, without PLACEMENT_TEST_POSTGRESQL.</summary>
+internal sealed class PostgresqlFactAttribute : FactAttribute
+{
+    public PostgresqlFactAttribute()
+    {
+        if (TestBackends.PostgresqlServer is null)
+        {
+            Skip = "no PostgreSQL server: set PLACEMENT_TEST_POSTGRESQL (tests/run does)";
+        }
+    }
+}
