@@ -53,7 +53,10 @@ public sealed class PolicyEnforcer
         var scopeAccepted = !enforceScope || rule.ScopeTypes.Count == 0 || rule.ScopeTypes.Contains(context.TokenScope);
         if (!scopeAccepted || !rules[action].Passes(new PolicyEvaluation(rules, context.ToPolicyValues(), target)))
         {
-            throw new PlacementException(HttpStatusCode.Forbidden, $"Policy does not allow {action} to be performed.");
+            throw new PlacementException(HttpStatusCode.Forbidden, $"Policy does not allow {action} to be performed.")
+            {
+                RaisedOutsideHandler = true,
+            };
         }
     }
 

@@ -30,14 +30,14 @@ public sealed class ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorH
             if (error is null)
             {
                 logger.LogError(e, "Placement API unexpected error: {Message}", e.Message);
-                error = new PlacementException(HttpStatusCode.InternalServerError, e.Message);
+                error = new PlacementException(HttpStatusCode.InternalServerError, e.Message) { RaisedOutsideHandler = true };
             }
-            await RenderAsync(http, error);
+            await RenderAsync(http, error, error.RaisedOutsideHandler);
         }
     }
 
-    /// <param name="raised">Upstream raises most errors (no vary header) but returns its 405s.</param>
-    public static async Task RenderAsync(HttpContext http, PlacementException error, bool raised = true)
+    /// <param name="raised">True for errors upstream raises past its handlers (no vary header).</param>
+    public static async Task RenderAsync(HttpContext http, PlacementException error, bool raised)
     {
         var microversion = http.Features.Get<MicroversionFeature>();
         if (microversion is not null)

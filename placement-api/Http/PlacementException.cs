@@ -14,6 +14,13 @@ public class PlacementException(HttpStatusCode status, string detail, string? er
     /// <summary>Upstream's <c>code</c> field, e.g. <c>placement.concurrent_update</c>; null renders as <c>placement.undefined_code</c>.</summary>
     public string? ErrorCode { get; } = errorCode;
 
+    /// <summary>
+    /// Upstream turns errors raised inside a handler into responses that get the full microversion
+    /// headers (with <c>vary</c>); policy refusals and unknown paths are raised outside the handlers
+    /// and get only <c>openstack-api-version</c>.
+    /// </summary>
+    public bool RaisedOutsideHandler { get; init; }
+
     /// <summary>Extra response headers (e.g. Allow on 405).</summary>
     public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>();
 

@@ -32,11 +32,10 @@ public sealed class RouteTable
             {
                 var error = new PlacementException(HttpStatusCode.MethodNotAllowed, "The method specified is not allowed for this resource.");
                 error.Headers["allow"] = string.Join(", ", methods);
-                // Upstream returns (not raises) its 405, so it carries the full microversion headers.
                 return ErrorHandlingMiddleware.RenderAsync(http, error, raised: false);
             }
         }
-        throw PlacementException.NotFound();
+        throw new PlacementException(HttpStatusCode.NotFound, "") { RaisedOutsideHandler = true };
     }
 }
 
