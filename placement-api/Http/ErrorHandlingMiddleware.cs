@@ -17,7 +17,8 @@ public sealed class ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorH
         }
         catch (Exception e) when (!http.Response.HasStarted && DatabaseUnavailableException.FindIn(e) is { } unavailable)
         {
-            await RenderAsync(http, new PlacementException(HttpStatusCode.ServiceUnavailable, unavailable.Message));
+            // Upstream has no such answer; its database errors pass its handlers, as this does (no vary).
+            await RenderAsync(http, new PlacementException(HttpStatusCode.ServiceUnavailable, unavailable.Message), raised: true);
         }
         catch (Exception e) when (!http.Response.HasStarted && !http.RequestAborted.IsCancellationRequested)
         {
