@@ -1,0 +1,51 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Placement.Api.Database;
+
+/// <summary>
+/// An insert that lost a race on a unique key (upstream: oslo.db's DBDuplicateEntry): another
+/// writer, perhaps another replica, created the same project, user, consumer, trait or class first.
+/// On PostgreSQL (read committed) transactions do not keep each other out the way SQLite's write
+/// lock does, so "read, and insert if missing" must expect this.
+/// </summary>
+public static class DuplicateEntry
+{
+    /// <summary>
+    /// Adds <paramref name="row"/> and saves it; false when a row with the same unique key exists
+    /// (then <paramref name="row"/> is detached and a fresh read finds the other writer's row). The
+    /// caller's transaction stays usable: EF Core fences the save with a savepoint.
+    /// </summary>
+    public static async Task<bool> TryInsertAsync(PlacementDbContext db, object row, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var entry = db.Add(row);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException e) when (IsDuplicateEntry(e))
+        {
+            entry.State = EntityState.Detached;
+            return false;
+        }
+    }
+
+    /// <summary>True when <paramref name="error"/> or an exception inside it is a unique-key violation.</summary>
+    public static bool IsDuplicateEntry(Exception? error)
+    {
+        for (; error is not null; error = error.InnerException)
+        {
+            if (error is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation }
+                // SQLITE_CONSTRAINT_UNIQUE, SQLITE_CONSTRAINT_PRIMARYKEY
+                || error is SqliteException { SqliteExtendedErrorCode: 2067 or 1555 })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
