@@ -1,5 +1,7 @@
 -- Upstream Placement's schema on MySQL/MariaDB at alembic revision a082b8bb98d0, as mariadb-dump --no-data prints it
 -- (MariaDB 10.11) after upstream's alembic created it (Placement 8.0.0's migrations plus master's a082b8bb98d0).
+-- Tables come in name order, some before the tables their foreign keys name, as mariadb-dump does.
+SET FOREIGN_KEY_CHECKS = 0;
 CREATE TABLE `alembic_version` (
   `version_num` varchar(32) NOT NULL,
   PRIMARY KEY (`version_num`)
@@ -132,4 +134,4 @@ CREATE TABLE `users` (
   PRIMARY KEY (`id`),
   UNIQUE KEY `uniq_users0external_id` (`external_id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=latin1 COLLATE=latin1_swedish_ci;
-
+SET FOREIGN_KEY_CHECKS = 1;
