@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using MySqlConnector;
 using Npgsql;
 
 namespace Placement.Api.Database;
@@ -42,15 +43,23 @@ internal sealed class DatabaseOutageDetector(ILogger<DatabaseOutageDetector> log
 
     private void ThrowIfOutage(DbConnection? connection, Exception error)
     {
-        if (!IsOutage(error))
+        // MySqlConnector closes a connection whose server went away; what comes next (the commit
+        // after a successful insert, say) then fails with "Connection must be Open".
+        var lostConnection = error is InvalidOperationException && connection is { State: not System.Data.ConnectionState.Open };
+        if (!lostConnection && !IsOutage(error))
         {
             return;
         }
 
         logger.LogWarning("Database unavailable: {Error}", error.Message);
-        if (connection is NpgsqlConnection npgsql)
+        switch (connection)
         {
-            NpgsqlConnection.ClearPool(npgsql);
+            case NpgsqlConnection npgsql:
+                NpgsqlConnection.ClearPool(npgsql);
+                break;
+            case MySqlConnection mysql:
+                MySqlConnection.ClearPool(mysql);
+                break;
         }
 
         throw new DatabaseUnavailableException(error);
@@ -67,6 +76,10 @@ internal sealed class DatabaseOutageDetector(ILogger<DatabaseOutageDetector> log
             || e.SqlState.StartsWith("57P", StringComparison.Ordinal)
             || e.SqlState.StartsWith("53", StringComparison.Ordinal),
         NpgsqlException e => e.IsTransient || e.InnerException is System.Net.Sockets.SocketException or IOException or TimeoutException,
+        MySqlException e => e.ErrorCode is MySqlErrorCode.UnableToConnectToHost or MySqlErrorCode.ConnectionCountError
+                or MySqlErrorCode.ServerShutdown or MySqlErrorCode.QueryInterrupted or MySqlErrorCode.TooManyUserConnections
+                or MySqlErrorCode.CommandTimeoutExpired
+            || e.InnerException is System.Net.Sockets.SocketException or IOException or EndOfStreamException,
         _ => false,
     };
 }

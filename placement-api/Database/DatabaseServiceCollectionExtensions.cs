@@ -13,6 +13,7 @@ public static class DatabaseServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(url);
         services.AddSingleton(url);
         services.AddSingleton<DatabaseOutageDetector>();
+        services.AddSingleton<MysqlServer>();
         if (url.IsInMemory)
         {
             services.AddSingleton(_ => new InMemoryDatabaseKeeper(url));
@@ -33,6 +34,10 @@ public static class DatabaseServiceCollectionExtensions
                     break;
                 case DatabaseProvider.Postgresql:
                     options.UseNpgsql(url.ConnectionString).AddInterceptors(provider.GetRequiredService<DatabaseOutageDetector>());
+                    break;
+                case DatabaseProvider.Mysql:
+                    options.UseMySql(url.ConnectionString, provider.GetRequiredService<MysqlServer>().Version)
+                        .AddInterceptors(provider.GetRequiredService<DatabaseOutageDetector>(), new MysqlSessionSetup());
                     break;
                 default:
                     throw new ArgumentOutOfRangeException(nameof(url), url.Provider, "no EF Core provider for this backend");

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using MySqlConnector;
 using Npgsql;
 
 namespace Placement.Api.Database;
@@ -7,7 +8,7 @@ namespace Placement.Api.Database;
 /// <summary>
 /// An insert that lost a race on a unique key (upstream: oslo.db's DBDuplicateEntry): another
 /// writer, perhaps another replica, created the same project, user, consumer, trait or class first.
-/// On PostgreSQL (read committed) transactions do not keep each other out the way SQLite's write
+/// On PostgreSQL and MySQL (read committed, repeatable read) transactions do not keep each other out the way SQLite's write
 /// lock does, so "read, and insert if missing" must expect this.
 /// </summary>
 public static class DuplicateEntry
@@ -39,6 +40,7 @@ public static class DuplicateEntry
         for (; error is not null; error = error.InnerException)
         {
             if (error is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation }
+                || error is MySqlException { ErrorCode: MySqlErrorCode.DuplicateKeyEntry }
                 // SQLITE_CONSTRAINT_UNIQUE, SQLITE_CONSTRAINT_PRIMARYKEY
                 || error is SqliteException { SqliteExtendedErrorCode: 2067 or 1555 })
             {

@@ -48,8 +48,10 @@ public class PlacementDbContext(DbContextOptions<PlacementDbContext> options) : 
         }
         else
         {
-            // Upstream's columns are naive (timestamp without time zone) and hold UTC.
-            configurationBuilder.Properties<DateTime>().HaveColumnType("timestamp without time zone").HaveConversion<NaiveUtcDateTimeConverter>();
+            // Upstream's columns are naive (timestamp without time zone, MySQL's datetime) and hold UTC.
+            configurationBuilder.Properties<DateTime>()
+                .HaveColumnType(Database.IsNpgsql() ? "timestamp without time zone" : "datetime")
+                .HaveConversion<NaiveUtcDateTimeConverter>();
         }
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Placement.Api.Database.Entities;
 
 namespace Placement.Api.Database;
@@ -31,7 +32,7 @@ public sealed class SchemaManager(IDbContextFactory<PlacementDbContext> contexts
     public async Task SyncAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await BeginSerializedAsync(db, cancellationToken);
+        await using var transaction = await SchemaTurn.TakeAsync(db, _dialect, cancellationToken);
         var revision = await ReadRevisionAsync(db, cancellationToken);
         if (revision is null)
         {
@@ -71,7 +72,7 @@ public sealed class SchemaManager(IDbContextFactory<PlacementDbContext> contexts
     public async Task EnsureReadyAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await BeginSerializedAsync(db, cancellationToken);
+        await using var transaction = await SchemaTurn.TakeAsync(db, _dialect, cancellationToken);
         var revision = await ReadRevisionAsync(db, cancellationToken)
             ?? throw new DatabaseSchemaException($"database schema missing: {SyncAdvice}");
         if (UpgradableRevisions.Contains(revision))
@@ -97,18 +98,6 @@ public sealed class SchemaManager(IDbContextFactory<PlacementDbContext> contexts
               + "upgrade it with upstream's `placement-manage db sync` (8.0.0 or later) first"
             : $"database schema is at unknown revision {revision} (expected {HeadRevision}); "
               + "it was perhaps created by a newer Placement");
-    }
-
-    private async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> BeginSerializedAsync(
-        PlacementDbContext db, CancellationToken cancellationToken)
-    {
-        var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (_dialect.SerializeSql is { } serialize)
-        {
-            await db.Database.ExecuteSqlRawAsync(serialize, cancellationToken);
-        }
-
-        return transaction;
     }
 
     private async Task<string?> ReadRevisionAsync(PlacementDbContext db, CancellationToken cancellationToken)
@@ -165,5 +154,31 @@ public sealed class SchemaManager(IDbContextFactory<PlacementDbContext> contexts
             ?? throw new InvalidOperationException($"embedded resource Database/Schema/{file} is missing from the build");
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
+    }
+
+    /// <summary>One replica's turn at the schema: a transaction holding the dialect's cross-process lock.</summary>
+    private sealed class SchemaTurn(PlacementDbContext db, IDbContextTransaction transaction, SchemaDialect dialect) : IAsyncDisposable
+    {
+        public static async Task<SchemaTurn> TakeAsync(PlacementDbContext db, SchemaDialect dialect, CancellationToken cancellationToken)
+        {
+            var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            if (dialect.SerializeSql is { } serialize)
+            {
+                await db.Database.ExecuteSqlRawAsync(serialize, cancellationToken);
+            }
+
+            return new SchemaTurn(db, transaction, dialect);
+        }
+
+        public Task CommitAsync(CancellationToken cancellationToken) => transaction.CommitAsync(cancellationToken);
+
+        public async ValueTask DisposeAsync()
+        {
+            await transaction.DisposeAsync();
+            if (dialect.ReleaseSql is { } release)
+            {
+                await db.Database.ExecuteSqlRawAsync(release);
+            }
+        }
     }
 }

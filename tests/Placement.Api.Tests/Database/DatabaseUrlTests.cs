@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using MySqlConnector;
 using Npgsql;
 using Placement.Api.Database;
 
@@ -41,18 +42,6 @@ public class DatabaseUrlTests
     [Fact]
     public void EachInMemoryUrlIsItsOwnDatabase() =>
         Assert.NotEqual(DatabaseUrl.Parse("sqlite://").ConnectionString, DatabaseUrl.Parse("sqlite://").ConnectionString);
-
-    [Theory]
-    [InlineData("mysql+pymysql://placement:secret@db/placement", "MySQL/MariaDB")]
-    [InlineData("mysql://placement:secret@db/placement", "MySQL/MariaDB")]
-    public void PlannedBackendsAreRejectedAsNotSupportedYet(string url, string backend)
-    {
-        var error = Assert.Throws<DatabaseUrlException>(() => DatabaseUrl.Parse(url));
-
-        Assert.Contains(backend, error.Message);
-        Assert.Contains("not supported yet", error.Message);
-        Assert.DoesNotContain("secret", error.Message);
-    }
 
     [Theory]
     [InlineData("postgresql://placement:secret@db.example.org/placement")]
@@ -101,6 +90,36 @@ public class DatabaseUrlTests
         Assert.Equal("/var/run/postgresql", new NpgsqlConnectionStringBuilder(DatabaseUrl.Parse("postgresql:///placement").ConnectionString).Host);
 
     [Theory]
+    [InlineData("mysql+pymysql://placement:secret@db.example.org/placement?charset=utf8")]
+    [InlineData("mysql://placement:secret@db.example.org:3306/placement")]
+    [InlineData("mysql+mysqldb://placement:secret@db.example.org/placement?charset=utf8mb4")]
+    [InlineData("mariadb+pymysql://placement:secret@db.example.org/placement")]
+    public void MysqlUrlsAsDeploymentsWriteThem(string url)
+    {
+        var parsed = DatabaseUrl.Parse(url);
+
+        Assert.Equal(DatabaseProvider.Mysql, parsed.Provider);
+        var builder = new MySqlConnectionStringBuilder(parsed.ConnectionString);
+        Assert.Equal(("db.example.org", 3306u, "placement", "secret", "placement"),
+            (builder.Server, builder.Port, builder.UserID, builder.Password, builder.Database));
+        Assert.Equal(55u, builder.MaximumPoolSize);
+    }
+
+    [Fact]
+    public void MysqlQueryOptionsAreMapped()
+    {
+        var builder = new MySqlConnectionStringBuilder(DatabaseUrl.Parse(
+            "mysql+pymysql://placement:p%40ss@/placement?unix_socket=/run/mysqld/mysqld.sock&ssl_ca=/etc/ca.pem&connect_timeout=5").ConnectionString);
+
+        Assert.Equal("/run/mysqld/mysqld.sock", builder.Server);
+        Assert.Equal(MySqlConnectionProtocol.UnixSocket, builder.ConnectionProtocol);
+        Assert.Equal("p@ss", builder.Password);
+        Assert.Equal("/etc/ca.pem", builder.SslCa);
+        Assert.Equal(MySqlSslMode.VerifyCA, builder.SslMode);
+        Assert.Equal(5u, builder.ConnectionTimeout);
+    }
+
+    [Theory]
     [InlineData("", "dialect://")]
     [InlineData("/var/lib/placement.db", "dialect://")]
     [InlineData("sqlite:/tmp/p.db", "dialect://")]
@@ -117,6 +136,10 @@ public class DatabaseUrlTests
     [InlineData("postgresql://u:secret@db/x?charset=utf8", "unsupported option 'charset'")]
     [InlineData("postgresql://u:secret@db/x?connect_timeout=-1", "'connect_timeout' in the database URL must be a positive integer")]
     [InlineData("postgresql://u:secret@[::1/x", "unclosed '['")]
+    [InlineData("mysql+aiomysql://u:secret@db/x", "unknown MySQL driver 'aiomysql'")]
+    [InlineData("mysql+pymysql://u:secret@db/x?charset=latin1", "'charset' in the database URL must be utf8")]
+    [InlineData("mysql+pymysql://u:secret@db/x?read_default_file=/etc/my.cnf", "unsupported option 'read_default_file'")]
+    [InlineData("mysql://u:secret@db", "names no database")]
     public void MalformedUrlsAreRejectedWithTheReason(string url, string reason)
     {
         var error = Assert.Throws<DatabaseUrlException>(() => DatabaseUrl.Parse(url));

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using MySqlConnector;
 using Npgsql;
 using Placement.Api.Database;
 
@@ -10,13 +11,13 @@ namespace Placement.Api.Tests.Database;
 
 /// <summary>
 /// A new, empty database on one backend ("sqlite": a file in a fresh temporary directory;
-/// "postgresql": a database on the server <see cref="TestBackends"/> names), with the services
+/// "postgresql", "mysql": a database on the server <see cref="TestBackends"/> names), with the services
 /// AddPlacementDatabase registers.
 /// </summary>
 internal sealed class TestDatabase : IDisposable
 {
     private readonly string? _directory;
-    private readonly string? _postgresqlName;
+    private readonly string? _serverDatabase;
 
     public TestDatabase(string backend = "sqlite")
     {
@@ -27,10 +28,10 @@ internal sealed class TestDatabase : IDisposable
                 _directory = Directory.CreateTempSubdirectory("placement-db-").FullName;
                 Url = $"sqlite:///{Path.Combine(_directory, "placement.db")}";
                 break;
-            case "postgresql":
-                _postgresqlName = $"test_{Guid.NewGuid():N}";
-                ExecuteOnPostgresqlServer($"CREATE DATABASE {_postgresqlName}");
-                Url = $"{TestBackends.PostgresqlServer}/{_postgresqlName}";
+            case "postgresql" or "mysql":
+                _serverDatabase = $"test_{Guid.NewGuid():N}";
+                ExecuteOnServer($"CREATE DATABASE {_serverDatabase}");
+                Url = $"{TestBackends.Server(backend)}/{_serverDatabase}";
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(backend), backend, "no such test backend");
@@ -58,12 +59,13 @@ internal sealed class TestDatabase : IDisposable
     /// <summary>
     /// The schema as the backend's own tool prints it: SQLite's sqlite_master, sorted (upstream's
     /// migration that rebuilds consumers recreates its indexes in an order that varies from run to
-    /// run); PostgreSQL's pg_dump --schema-only (already in a stable order).
+    /// run); PostgreSQL's pg_dump --schema-only and MySQL's mariadb-dump --no-data (in a stable order).
     /// </summary>
     public IReadOnlyList<string> SchemaDump() => Backend switch
     {
         "sqlite" => Query("SELECT type || ' ' || name || ' ' || tbl_name || ' ' || coalesce(sql, '') FROM sqlite_master ORDER BY type, name"),
-        _ => PgDump(),
+        "postgresql" => PgDump(),
+        _ => MariadbDump(),
     };
 
     /// <summary>Runs a query on a plain connection (no EF, no conversions) and returns the first column as text.</summary>
@@ -99,10 +101,13 @@ internal sealed class TestDatabase : IDisposable
             Directory.Delete(_directory, recursive: true);
         }
 
-        if (_postgresqlName is not null)
+        if (_serverDatabase is not null)
         {
             NpgsqlConnection.ClearAllPools();
-            ExecuteOnPostgresqlServer($"DROP DATABASE IF EXISTS {_postgresqlName} WITH (FORCE)");
+            MySqlConnection.ClearAllPools();
+            ExecuteOnServer(Backend == "postgresql"
+                ? $"DROP DATABASE IF EXISTS {_serverDatabase} WITH (FORCE)"
+                : $"DROP DATABASE IF EXISTS {_serverDatabase}");
         }
     }
 
@@ -111,50 +116,84 @@ internal sealed class TestDatabase : IDisposable
         DbConnection connection = Backend switch
         {
             "sqlite" => new SqliteConnection($"Data Source={Path.Combine(_directory!, "placement.db")};Pooling=False"),
-            _ => new NpgsqlConnection(new NpgsqlConnectionStringBuilder(DatabaseUrl.Parse(Url).ConnectionString) { Pooling = false }.ConnectionString),
+            _ => PlainServerConnection(Backend, Url),
         };
         connection.Open();
+        if (connection is MySqlConnection)
+        {
+            // The tests' SQL is written the standard way: || concatenates, "" quotes names.
+            using var mode = connection.CreateCommand();
+            mode.CommandText = "SET SESSION sql_mode = CONCAT(@@sql_mode, ',PIPES_AS_CONCAT,ANSI_QUOTES')";
+            mode.ExecuteNonQuery();
+        }
+
         return connection;
     }
 
-    private static void ExecuteOnPostgresqlServer(string sql)
+    private static DbConnection PlainServerConnection(string backend, string url) => backend == "postgresql"
+        ? new NpgsqlConnection(new NpgsqlConnectionStringBuilder(DatabaseUrl.Parse(url).ConnectionString) { Pooling = false }.ConnectionString)
+        : new MySqlConnection(new MySqlConnectionStringBuilder(DatabaseUrl.Parse(url).ConnectionString) { Pooling = false }.ConnectionString);
+
+    private void ExecuteOnServer(string sql)
     {
-        var builder = new NpgsqlConnectionStringBuilder(DatabaseUrl.Parse($"{TestBackends.PostgresqlServer}/postgres").ConnectionString) { Pooling = false };
-        using var connection = new NpgsqlConnection(builder.ConnectionString);
+        using var connection = PlainServerConnection(Backend, $"{TestBackends.Server(Backend)}/{(Backend == "postgresql" ? "postgres" : "mysql")}");
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
     }
 
-    private List<string> PgDump()
+    private List<string> MariadbDump()
     {
-        var builder = new NpgsqlConnectionStringBuilder(DatabaseUrl.Parse(Url).ConnectionString);
-        var start = new ProcessStartInfo("pg_dump", ["--schema-only", "--no-owner", "--no-privileges",
-            "-h", builder.Host!, "-p", builder.Port.ToString(CultureInfo.InvariantCulture), "-U", builder.Username!, builder.Database!])
+        var builder = new MySqlConnectionStringBuilder(DatabaseUrl.Parse(Url).ConnectionString);
+        var output = RunDump(new ProcessStartInfo("mariadb-dump", ["--no-data", "--skip-comments", "--skip-add-drop-table", "--skip-set-charset",
+            "-h", builder.Server, "-P", builder.Port.ToString(CultureInfo.InvariantCulture), "-u", builder.UserID, builder.Database])
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["PGPASSWORD"] = builder.Password;
+            Environment = { ["MYSQL_PWD"] = builder.Password },
+        });
+        // The next AUTO_INCREMENT value says how many rows were ever added, not what the schema is.
+        return output.Select(line => System.Text.RegularExpressions.Regex.Replace(line, " AUTO_INCREMENT=[0-9]+", "")).ToList();
+    }
+
+    private static List<string> RunDump(ProcessStartInfo start)
+    {
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
         using var process = Process.Start(start)!;
         var error = process.StandardError.ReadToEndAsync();
         var output = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"pg_dump failed: {error.Result}");
+        Assert.True(process.ExitCode == 0, $"{start.FileName} failed: {error.Result}");
+        return output.Split('\n').ToList();
+    }
+
+    private List<string> PgDump()
+    {
+        var builder = new NpgsqlConnectionStringBuilder(DatabaseUrl.Parse(Url).ConnectionString);
+        var output = RunDump(new ProcessStartInfo("pg_dump", ["--schema-only", "--no-owner", "--no-privileges",
+            "-h", builder.Host!, "-p", builder.Port.ToString(CultureInfo.InvariantCulture), "-U", builder.Username!, builder.Database!])
+        {
+            Environment = { ["PGPASSWORD"] = builder.Password },
+        });
         // \restrict and \unrestrict carry a random key per dump.
-        return output.Split('\n').Where(line => !line.StartsWith("\\restrict", StringComparison.Ordinal)
+        return output.Where(line => !line.StartsWith("\\restrict", StringComparison.Ordinal)
             && !line.StartsWith("\\unrestrict", StringComparison.Ordinal)).ToList();
     }
 }
 
 /// <summary>
 /// The backends tests run on: SQLite always; PostgreSQL when PLACEMENT_TEST_POSTGRESQL names a
-/// server (postgresql://user:password@host:port, as tests/databases/server start prints it).
+/// server, MySQL/MariaDB when PLACEMENT_TEST_MYSQL does (SCHEME://user:password@host:port, as
+/// tests/databases/server start prints it).
 /// </summary>
 internal static class TestBackends
 {
     public static string? PostgresqlServer { get; } = Environment.GetEnvironmentVariable("PLACEMENT_TEST_POSTGRESQL")?.TrimEnd('/');
+
+    public static string? MysqlServer { get; } = Environment.GetEnvironmentVariable("PLACEMENT_TEST_MYSQL")?.TrimEnd('/');
+
+    public static string Server(string backend) =>
+        (backend == "postgresql" ? PostgresqlServer : MysqlServer) ?? throw new InvalidOperationException($"no {backend} test server");
 
     public static TheoryData<string> All
     {
@@ -164,6 +203,11 @@ internal static class TestBackends
             if (PostgresqlServer is not null)
             {
                 backends.Add("postgresql");
+            }
+
+            if (MysqlServer is not null)
+            {
+                backends.Add("mysql");
             }
 
             return backends;
