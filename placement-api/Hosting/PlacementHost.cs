@@ -17,7 +17,7 @@ public static class PlacementHost
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Listen(ListenAddress(host), port);
+            kestrel.Listen(ListenAddress(host), port, listen => listen.Use(InvalidContentLengthRewriter.Middleware));
         });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o =>

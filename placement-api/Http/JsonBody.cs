@@ -25,19 +25,51 @@ public static class JsonBody
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { MaxDepth = 64 });
+            using var document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 64 });
+            node = LastPropertyWins(document.RootElement);
         }
         catch (JsonException e)
         {
             throw PlacementException.BadRequest($"Malformed JSON: {e.Message}");
         }
-        var errors = schema.Validate(text);
+        ICollection<ValidationError> errors;
+        try
+        {
+            errors = schema.Validate(text);
+        }
+        catch (InvalidCastException)
+        {
+            // NJsonSchema cannot compare integers beyond 64 bits (which Python takes) with a schema's bounds.
+            throw PlacementException.BadRequest("JSON does not validate: an integer in the body is out of range");
+        }
         if (errors.Count > 0)
         {
             throw PlacementException.BadRequest($"JSON does not validate: {SchemaErrors.Describe(errors, schema)}");
         }
         // A valid body is never JSON null: every schema asks for an object.
         return node ?? throw PlacementException.BadRequest("JSON does not validate: None is not of type 'object'");
+    }
+
+    /// <summary>
+    /// The node of an element where, as in Python's json, the last of duplicate property names
+    /// wins (a JsonObject parsed directly would throw on first access instead).
+    /// </summary>
+    private static JsonNode? LastPropertyWins(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var result = new JsonObject();
+                foreach (var property in element.EnumerateObject())
+                {
+                    result[property.Name] = LastPropertyWins(property.Value);
+                }
+                return result;
+            case JsonValueKind.Array:
+                return new JsonArray([.. element.EnumerateArray().Select(LastPropertyWins)]);
+            default:
+                return JsonValue.Create(element.Clone());
+        }
     }
 
     /// <summary>Loads a schema written as JSON text (schemas are constants beside each route).</summary>
@@ -49,15 +81,22 @@ public static class SchemaErrors
 {
     public static string Describe(ICollection<ValidationError> errors, JsonSchema root)
     {
-        var flat = errors.ToList();
+        var flat = errors.SelectMany(ItemErrors).ToList();
         // jsonschema's best_match prefers the error closest to the document root.
-        var best = flat.OrderBy(e => Depth(e.Path)).First();
+        var best = flat.OrderBy(e => PathSegments(e).Count).First();
         var (keyword, message) = Message(best, flat);
-        var instancePath = PythonPath(best);
-        return $"{message}\n\nFailed validating '{keyword}' in schema{instancePath}:\n    {best.Schema?.ToJson(Newtonsoft.Json.Formatting.None)}\n\nOn instance{instancePath}:\n    {PythonRepr.Of(Instance(best))}";
+        var (schemaPath, instancePath) = PythonPaths(best, root);
+        return $"{message}\n\nFailed validating '{keyword}' in schema{schemaPath}:\n    {best.Schema?.ToJson(Newtonsoft.Json.Formatting.None)}\n\nOn instance{instancePath}:\n    {PythonRepr.Of(Instance(best))}";
     }
 
-    private static int Depth(string? path) => path?.Count(c => c is '.' or '[') ?? 0;
+    /// <summary>
+    /// NJsonSchema wraps the errors of an array item, and of a property checked by patternProperties or an
+    /// additionalProperties schema; jsonschema reports the item's or the property's own errors.
+    /// </summary>
+    private static IEnumerable<ValidationError> ItemErrors(ValidationError error) =>
+        error is ChildSchemaValidationError { Kind: ValidationErrorKind.ArrayItemNotValid or ValidationErrorKind.AdditionalPropertiesNotValid } item
+            ? item.Errors.Values.SelectMany(e => e).SelectMany(ItemErrors)
+            : [error];
 
     private static Newtonsoft.Json.Linq.JToken? Instance(ValidationError error) =>
         error.Kind is ValidationErrorKind.PropertyRequired or ValidationErrorKind.NoAdditionalPropertiesAllowed
@@ -77,7 +116,8 @@ public static class SchemaErrors
             case ValidationErrorKind.AdditionalPropertiesNotValid:
                 var extras = all.Where(e => e.Kind == error.Kind && e.Path?.Split('.').Length == error.Path?.Split('.').Length)
                     .Select(e => e.Property).Distinct().ToList();
-                var owner = error.Schema?.ParentSchema ?? error.Schema;
+                // The object schema that refuses the property; NJsonSchema may point at its additionalProperties schema.
+                var owner = error.Schema is { AllowAdditionalProperties: false } ? error.Schema : error.Schema?.ParentSchema ?? error.Schema;
                 if (owner?.PatternProperties.Count > 0)
                 {
                     var patterns = string.Join(", ", owner.PatternProperties.Keys.Order(StringComparer.Ordinal).Select(p => PythonRepr.String(p)));
@@ -134,25 +174,72 @@ public static class SchemaErrors
         return string.Join(", ", names);
     }
 
-    /// <summary>jsonschema's path suffix, e.g. <c>['allocations'][0]['resources']</c>.</summary>
-    private static string PythonPath(ValidationError error)
+    /// <summary>
+    /// jsonschema's two paths of an error: to the subschema holding the failed keyword (e.g.
+    /// <c>['properties']['inventories']['patternProperties']['^[A-Z0-9_]+$']['properties']['total']</c>)
+    /// and to the failing value (<c>['inventories']['DISK_GB']['total']</c>).
+    /// </summary>
+    private static (string SchemaPath, string InstancePath) PythonPaths(ValidationError error, JsonSchema root)
     {
-        var path = error.Path ?? "#";
-        var parts = path.TrimStart('#').Split('.', StringSplitOptions.RemoveEmptyEntries);
-        var result = new System.Text.StringBuilder();
-        foreach (var part in parts)
+        var schemaPath = new System.Text.StringBuilder();
+        var instancePath = new System.Text.StringBuilder();
+        var schema = root.ActualSchema;
+        foreach (var segment in PathSegments(error))
         {
-            var name = part;
-            var index = name.IndexOf('[', StringComparison.Ordinal);
-            var suffix = index >= 0 ? name[index..] : "";
-            name = index >= 0 ? name[..index] : name;
-            if (name.Length > 0 && !(error.Kind is ValidationErrorKind.PropertyRequired or ValidationErrorKind.NoAdditionalPropertiesAllowed && part == parts[^1]))
+            if (segment is int index)
             {
-                result.Append('[').Append(PythonRepr.String(name)).Append(']');
+                instancePath.Append('[').Append(index).Append(']');
+                schemaPath.Append("['items']");
+                schema = schema.Item?.ActualSchema ?? schema;
+                continue;
             }
-            result.Append(suffix);
+            var name = (string)segment;
+            instancePath.Append('[').Append(PythonRepr.String(name)).Append(']');
+            if (schema.Properties.TryGetValue(name, out var property))
+            {
+                schemaPath.Append("['properties'][").Append(PythonRepr.String(name)).Append(']');
+                schema = property.ActualSchema;
+            }
+            else if (schema.PatternProperties.FirstOrDefault(p => System.Text.RegularExpressions.Regex.IsMatch(name, p.Key)) is { Key: not null } pattern)
+            {
+                schemaPath.Append("['patternProperties'][").Append(PythonRepr.String(pattern.Key)).Append(']');
+                schema = pattern.Value.ActualSchema;
+            }
+            else if (schema.AdditionalPropertiesSchema is { } additional)
+            {
+                schemaPath.Append("['additionalProperties']");
+                schema = additional.ActualSchema;
+            }
         }
-        return result.ToString();
+        return (schemaPath.ToString(), instancePath.ToString());
+    }
+
+    /// <summary>
+    /// The property names (strings) and array indexes (ints) of an error's NJsonSchema path such as
+    /// <c>#/allocations[0].resources</c>. A missing or unexpected property belongs to its parent object.
+    /// </summary>
+    private static List<object> PathSegments(ValidationError error)
+    {
+        var segments = new List<object>();
+        var path = (error.Path ?? "#").TrimStart('#').TrimStart('/');
+        foreach (var part in path.Split('.', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var bracket = part.IndexOf('[', StringComparison.Ordinal);
+            if (bracket != 0)
+            {
+                segments.Add(bracket < 0 ? part : part[..bracket]);
+            }
+            if (bracket >= 0)
+            {
+                segments.AddRange(part[bracket..].Split(['[', ']'], StringSplitOptions.RemoveEmptyEntries)
+                    .Select(i => (object)int.Parse(i, System.Globalization.CultureInfo.InvariantCulture)));
+            }
+        }
+        if (error.Kind is ValidationErrorKind.PropertyRequired or ValidationErrorKind.NoAdditionalPropertiesAllowed && segments.Count > 0)
+        {
+            segments.RemoveAt(segments.Count - 1);
+        }
+        return segments;
     }
 }
 

@@ -10,12 +10,16 @@ public static class QueryParameters
     /// Validates the query string as upstream does: an object of strings, the last value of a repeated
     /// key winning (webob's dict(req.GET)). Throws 400 "Invalid query string parameters: ..." when invalid.
     /// </summary>
-    public static void Validate(HttpRequest request, JsonSchema schema)
+    public static void Validate(HttpRequest request, JsonSchema schema) =>
+        Validate(request.Query.Select(q => KeyValuePair.Create(q.Key, (string?)q.Value[^1])), schema);
+
+    /// <summary>The same for parameters already read from a request, in request order.</summary>
+    public static void Validate(IEnumerable<KeyValuePair<string, string?>> parameters, JsonSchema schema)
     {
         var query = new JsonObject();
-        foreach (var (key, values) in request.Query)
+        foreach (var (key, value) in parameters)
         {
-            query[key] = values[^1];
+            query[key] = value;
         }
         var errors = schema.Validate(query.ToJsonString());
         if (errors.Count > 0)

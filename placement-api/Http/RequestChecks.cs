@@ -10,6 +10,10 @@ public static class RequestChecks
     /// <summary>A request with a body must say what it is (upstream: before dispatch).</summary>
     public static void RequireContentTypeWithBody(HttpRequest request)
     {
+        if (request.Headers.ContainsKey(Hosting.InvalidContentLengthRewriter.MarkerHeader))
+        {
+            throw PlacementException.BadRequest("content-length header must be an integer");
+        }
         var length = request.Headers.ContentLength;
         if (length > 0 && string.IsNullOrEmpty(request.ContentType))
         {

@@ -1,0 +1,57 @@
+namespace Placement.Operator;
+
+/// <summary>The operator's command line: options parsed by Microsoft.Extensions.Configuration, checked here.</summary>
+public sealed record CommandLine(string? Kubeconfig, string? Context, bool LeaderElect, string? LeaseNamespace, string? Identity, int HttpPort, int Workers)
+{
+    public const string Usage = """
+        placement-operator: reconciles PlacementService resources (operator.placement.dev/v1alpha1) into a running Placement API.
+
+        Usage:
+          placement-operator [options]                  run the operator
+          placement-operator generate-crd [--output F]  write the CustomResourceDefinition (YAML) to F, or stdout
+          placement-operator --help                     show this help
+
+        Options:
+          --kubeconfig FILE      kubeconfig to use (default: the in-cluster service account inside a pod,
+                                 else $KUBECONFIG or ~/.kube/config)
+          --context NAME         kubeconfig context (default: the current context)
+          --leader-elect BOOL    hold a coordination.k8s.io Lease so only one replica reconciles (default: true)
+          --lease-namespace NS   namespace of the Lease (default: the pod's namespace, else "default")
+          --identity NAME        identity in the Lease and on Events (default: the host name)
+          --http-port PORT       port serving /healthz, /readyz and /metrics (default: 8081)
+          --workers N            PlacementServices reconciled concurrently (default: 2)
+        """;
+
+    private static readonly string[] Known = ["kubeconfig", "context", "leader-elect", "lease-namespace", "identity", "http-port", "workers"];
+
+    /// <summary>The options of a run, or the reason they are wrong.</summary>
+    public static (CommandLine? Options, string? Error) Parse(string[] args)
+    {
+        IConfiguration options;
+        try
+        {
+            options = new ConfigurationBuilder().AddCommandLine(args).Build();
+        }
+        catch (FormatException e)
+        {
+            return (null, e.Message);
+        }
+        if (options.AsEnumerable().Select(p => p.Key).FirstOrDefault(k => !Known.Contains(k)) is { } unknown)
+        {
+            return (null, $"unknown option --{unknown}");
+        }
+        if (!bool.TryParse(options["leader-elect"] ?? "true", out var leaderElect))
+        {
+            return (null, "--leader-elect must be true or false");
+        }
+        if (!int.TryParse(options["http-port"] ?? "8081", out var httpPort) || httpPort is < 1 or > 65535)
+        {
+            return (null, "--http-port must be a port number");
+        }
+        if (!int.TryParse(options["workers"] ?? "2", out var workers) || workers < 1)
+        {
+            return (null, "--workers must be a positive number");
+        }
+        return (new CommandLine(options["kubeconfig"], options["context"], leaderElect, options["lease-namespace"], options["identity"], httpPort, workers), null);
+    }
+}

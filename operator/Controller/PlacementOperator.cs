@@ -1,0 +1,135 @@
+using k8s;
+using k8s.LeaderElection;
+using k8s.LeaderElection.ResourceLock;
+using Placement.Operator.Reconciliation;
+using Placement.Operator.Resources;
+using Prometheus;
+
+namespace Placement.Operator.Controller;
+
+/// <summary>
+/// The operator's run loop: wins the leader Lease (when enabled), fills the caches, then reconciles queued
+/// PlacementServices with a few workers until stopped or leadership is lost.
+/// </summary>
+public sealed class PlacementOperator(IKubernetes client, OperatorOptions options, ILoggerFactory loggers, OperatorHealth health, TimeProvider clock)
+{
+    private readonly ILogger logger = loggers.CreateLogger<PlacementOperator>();
+
+    /// <summary>Runs until cancelled or, with leader election, until leadership is lost (the process should then exit).</summary>
+    public async Task RunAsync(CancellationToken ct)
+    {
+        if (!options.LeaderElection)
+        {
+            await RunControllerAsync(ct);
+            return;
+        }
+
+        var lease = new LeaseLock(client, options.LeaseNamespace, options.LeaseName, options.Identity);
+        using var elector = new LeaderElector(new LeaderElectionConfig(lease)
+        {
+            LeaseDuration = options.LeaseDuration,
+            RenewDeadline = options.RenewDeadline,
+            RetryPeriod = options.RetryPeriod,
+        });
+        using var leading = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        Task controller = Task.CompletedTask;
+        elector.OnStartedLeading += () =>
+        {
+            logger.LogInformation("{Identity} became leader", options.Identity);
+            controller = Task.Run(() => RunControllerAsync(leading.Token), CancellationToken.None);
+        };
+        elector.OnNewLeader += leader => logger.LogInformation("leader is {Leader}", leader);
+        health.Ready = true; // a standby is healthy and ready: it is doing its job by waiting
+        try
+        {
+            await elector.RunUntilLeadershipLostAsync(ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        finally
+        {
+            await leading.CancelAsync();
+            await controller;
+        }
+        if (!ct.IsCancellationRequested)
+        {
+            logger.LogWarning("{Identity} lost leadership", options.Identity);
+        }
+    }
+
+    private async Task RunControllerAsync(CancellationToken ct)
+    {
+        health.Ready = false;
+        OperatorMetrics.Leader.Set(1);
+        var cluster = new Cluster(client, loggers, options.WatchTimeout);
+        var reconciler = new PlacementServiceReconciler(cluster, new EventRecorder(cluster, options.Identity, loggers.CreateLogger<EventRecorder>()), clock);
+        using var queue = new WorkQueue<(string Namespace, string Name)>(options.RetryBaseDelay, options.RetryMaxDelay);
+
+        foreach (var informer in cluster.All)
+        {
+            informer.Changed += item =>
+            {
+                if (item is PlacementService ps)
+                {
+                    queue.Add((ps.Metadata.NamespaceProperty, ps.Metadata.Name));
+                }
+                else if (item.Metadata.OwnerReferences?.FirstOrDefault(o => o.Controller == true && o.Kind == PlacementService.KindName) is { } owner)
+                {
+                    queue.Add((item.Metadata.NamespaceProperty, owner.Name));
+                }
+                OperatorMetrics.QueueDepth.Set(queue.Count);
+            };
+        }
+        var informers = cluster.All.Select(i => i.RunAsync(ct)).ToList();
+        try
+        {
+            await Task.WhenAll(cluster.All.Select(i => i.Synced)).WaitAsync(ct);
+            logger.LogInformation("caches synced; reconciling with {Workers} workers", options.Workers);
+            health.Ready = true;
+            await Task.WhenAll(Enumerable.Range(0, options.Workers).Select(_ => WorkAsync(queue, reconciler, ct)));
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        finally
+        {
+            OperatorMetrics.Leader.Set(0);
+            await Task.WhenAll(informers);
+        }
+    }
+
+    private async Task WorkAsync(WorkQueue<(string Namespace, string Name)> queue, PlacementServiceReconciler reconciler, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            var key = await queue.TakeAsync(ct);
+            OperatorMetrics.QueueDepth.Set(queue.Count);
+            try
+            {
+                using (OperatorMetrics.ReconcileDuration.NewTimer())
+                {
+                    await reconciler.ReconcileAsync(key.Namespace, key.Name, ct);
+                }
+                queue.Forget(key);
+                OperatorMetrics.Reconciliations.WithLabels("success").Inc();
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                var delay = queue.AddRateLimited(key);
+                OperatorMetrics.Reconciliations.WithLabels("error").Inc();
+                logger.LogWarning(e, "reconciling {Namespace}/{Name} failed; retrying in {Delay}", key.Namespace, key.Name, delay);
+            }
+            finally
+            {
+                queue.Done(key);
+            }
+        }
+    }
+}

@@ -1,0 +1,127 @@
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Placement.Operator.Builders;
+using Placement.Operator.Controller;
+using Placement.Operator.Resources;
+
+namespace Placement.Operator.Reconciliation;
+
+/// <summary>
+/// What the operator sees of the cluster (one informer per kind it reads or owns) and the writes it makes:
+/// server-side apply under one field manager, deletes, status replaces.
+/// </summary>
+public sealed class Cluster
+{
+    public const string FieldManager = "placement-operator";
+    public const string HandoverFieldManager = "placement-operator-replicas-handover";
+    private static readonly string OwnedSelector = $"{Naming.ManagedByLabel}={Naming.ManagedBy}";
+
+    private readonly IKubernetes client;
+
+    public Cluster(IKubernetes client, ILoggerFactory loggers, TimeSpan watchTimeout)
+    {
+        this.client = client;
+        var timeout = (int)watchTimeout.TotalSeconds;
+        Informer<TItem> Make<TItem, TList>(string kind, Func<string?, bool?, int?, CancellationToken, Task<HttpOperationResponse<TList>>> list)
+            where TItem : class, IKubernetesObject<V1ObjectMeta>
+            where TList : IKubernetesObject<V1ListMeta>, IItems<TItem> =>
+            new(kind,
+                async ct =>
+                {
+                    using var response = await list(null, null, null, ct);
+                    return (response.Body.Items, response.Body.Metadata.ResourceVersion);
+                },
+                // The per-kind WatchList*Async methods type custom objects as object; this is the one generic path.
+#pragma warning disable CS0618
+                (version, onError, ct) => list(version, true, timeout, ct).WatchAsync<TItem, TList>(onError, ct),
+#pragma warning restore CS0618
+                loggers.CreateLogger($"Informer.{kind}"),
+                TimeSpan.FromSeconds(1));
+
+        PlacementServices = Make<PlacementService, PlacementServiceList>("PlacementService", (rv, watch, t, ct) =>
+            client.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync<PlacementServiceList>(
+                PlacementService.Group, PlacementService.Version, PlacementService.Plural,
+                allowWatchBookmarks: watch, resourceVersion: rv, timeoutSeconds: t, watch: watch, cancellationToken: ct));
+        Deployments = Make<V1Deployment, V1DeploymentList>("Deployment", (rv, watch, t, ct) =>
+            client.AppsV1.ListDeploymentForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: watch, labelSelector: OwnedSelector, resourceVersion: rv, timeoutSeconds: t, watch: watch, cancellationToken: ct));
+        Jobs = Make<V1Job, V1JobList>("Job", (rv, watch, t, ct) =>
+            client.BatchV1.ListJobForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: watch, labelSelector: OwnedSelector, resourceVersion: rv, timeoutSeconds: t, watch: watch, cancellationToken: ct));
+        Services = Make<V1Service, V1ServiceList>("Service", (rv, watch, t, ct) =>
+            client.CoreV1.ListServiceForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: watch, labelSelector: OwnedSelector, resourceVersion: rv, timeoutSeconds: t, watch: watch, cancellationToken: ct));
+        Ingresses = Make<V1Ingress, V1IngressList>("Ingress", (rv, watch, t, ct) =>
+            client.NetworkingV1.ListIngressForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: watch, labelSelector: OwnedSelector, resourceVersion: rv, timeoutSeconds: t, watch: watch, cancellationToken: ct));
+        Autoscalers = Make<V2HorizontalPodAutoscaler, V2HorizontalPodAutoscalerList>("HorizontalPodAutoscaler", (rv, watch, t, ct) =>
+            client.AutoscalingV2.ListHorizontalPodAutoscalerForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: watch, labelSelector: OwnedSelector, resourceVersion: rv, timeoutSeconds: t, watch: watch, cancellationToken: ct));
+        ConfigMaps = Make<V1ConfigMap, V1ConfigMapList>("ConfigMap", (rv, watch, t, ct) =>
+            client.CoreV1.ListConfigMapForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: watch, labelSelector: OwnedSelector, resourceVersion: rv, timeoutSeconds: t, watch: watch, cancellationToken: ct));
+        VolumeClaims = Make<V1PersistentVolumeClaim, V1PersistentVolumeClaimList>("PersistentVolumeClaim", (rv, watch, t, ct) =>
+            client.CoreV1.ListPersistentVolumeClaimForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: watch, labelSelector: OwnedSelector, resourceVersion: rv, timeoutSeconds: t, watch: watch, cancellationToken: ct));
+    }
+
+    public Informer<PlacementService> PlacementServices { get; }
+    public Informer<V1Deployment> Deployments { get; }
+    public Informer<V1Job> Jobs { get; }
+    public Informer<V1Service> Services { get; }
+    public Informer<V1Ingress> Ingresses { get; }
+    public Informer<V2HorizontalPodAutoscaler> Autoscalers { get; }
+    public Informer<V1ConfigMap> ConfigMaps { get; }
+    public Informer<V1PersistentVolumeClaim> VolumeClaims { get; }
+
+    /// <summary>Every informer: PlacementServices and the kinds the operator makes (a change to one of those wakes its owner).</summary>
+    public IReadOnlyList<IInformer> All => [PlacementServices, Deployments, Jobs, Services, Ingresses, Autoscalers, ConfigMaps, VolumeClaims];
+
+    private static V1Patch Apply(object desired) => new(desired, V1Patch.PatchType.ApplyPatch);
+
+    public Task<V1ConfigMap> ApplyAsync(V1ConfigMap o, CancellationToken ct) =>
+        client.CoreV1.PatchNamespacedConfigMapAsync(Apply(o), o.Metadata.Name, o.Metadata.NamespaceProperty, fieldManager: FieldManager, force: true, cancellationToken: ct);
+
+    public Task<V1PersistentVolumeClaim> ApplyAsync(V1PersistentVolumeClaim o, CancellationToken ct) =>
+        client.CoreV1.PatchNamespacedPersistentVolumeClaimAsync(Apply(o), o.Metadata.Name, o.Metadata.NamespaceProperty, fieldManager: FieldManager, force: true, cancellationToken: ct);
+
+    public Task<V1Job> ApplyAsync(V1Job o, CancellationToken ct) =>
+        client.BatchV1.PatchNamespacedJobAsync(Apply(o), o.Metadata.Name, o.Metadata.NamespaceProperty, fieldManager: FieldManager, force: true, cancellationToken: ct);
+
+    public Task<V1Deployment> ApplyAsync(V1Deployment o, CancellationToken ct, string fieldManager = FieldManager) =>
+        client.AppsV1.PatchNamespacedDeploymentAsync(Apply(o), o.Metadata.Name, o.Metadata.NamespaceProperty, fieldManager: fieldManager, force: true, cancellationToken: ct);
+
+    public Task<V1Service> ApplyAsync(V1Service o, CancellationToken ct) =>
+        client.CoreV1.PatchNamespacedServiceAsync(Apply(o), o.Metadata.Name, o.Metadata.NamespaceProperty, fieldManager: FieldManager, force: true, cancellationToken: ct);
+
+    public Task<V1Ingress> ApplyAsync(V1Ingress o, CancellationToken ct) =>
+        client.NetworkingV1.PatchNamespacedIngressAsync(Apply(o), o.Metadata.Name, o.Metadata.NamespaceProperty, fieldManager: FieldManager, force: true, cancellationToken: ct);
+
+    public Task<V2HorizontalPodAutoscaler> ApplyAsync(V2HorizontalPodAutoscaler o, CancellationToken ct) =>
+        client.AutoscalingV2.PatchNamespacedHorizontalPodAutoscalerAsync(Apply(o), o.Metadata.Name, o.Metadata.NamespaceProperty, fieldManager: FieldManager, force: true, cancellationToken: ct);
+
+    private static readonly V1DeleteOptions Background = new() { PropagationPolicy = "Background" };
+
+    public Task DeleteAsync(V1Ingress o, CancellationToken ct) =>
+        IgnoreNotFound(client.NetworkingV1.DeleteNamespacedIngressAsync(o.Metadata.Name, o.Metadata.NamespaceProperty, Background, cancellationToken: ct));
+
+    public Task DeleteAsync(V2HorizontalPodAutoscaler o, CancellationToken ct) =>
+        IgnoreNotFound(client.AutoscalingV2.DeleteNamespacedHorizontalPodAutoscalerAsync(o.Metadata.Name, o.Metadata.NamespaceProperty, Background, cancellationToken: ct));
+
+    public Task DeleteAsync(V1Job o, CancellationToken ct) =>
+        IgnoreNotFound(client.BatchV1.DeleteNamespacedJobAsync(o.Metadata.Name, o.Metadata.NamespaceProperty, Background, cancellationToken: ct));
+
+    /// <summary>Replaces the status; fails with 409 Conflict when the resource changed since it was read.</summary>
+    public Task ReplaceStatusAsync(PlacementService ps, CancellationToken ct) =>
+        client.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync(ps, PlacementService.Group, PlacementService.Version,
+            ps.Metadata.NamespaceProperty, PlacementService.Plural, ps.Metadata.Name, fieldManager: FieldManager, cancellationToken: ct);
+
+    public Task CreateEventAsync(Corev1Event e, CancellationToken ct) =>
+        client.CoreV1.CreateNamespacedEventAsync(e, e.Metadata.NamespaceProperty, cancellationToken: ct);
+
+    private static async Task IgnoreNotFound<TResult>(Task<TResult> delete)
+    {
+        try
+        {
+            await delete;
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            // Already gone: the goal of a delete.
+        }
+    }
+}

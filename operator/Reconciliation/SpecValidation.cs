@@ -1,0 +1,53 @@
+using Placement.Operator.Resources;
+
+namespace Placement.Operator.Reconciliation;
+
+/// <summary>
+/// The checks of the CRD schema, repeated here: a cluster may run with an older CRD, and a spec that slipped
+/// through must produce a clear status rather than broken objects.
+/// </summary>
+public static class SpecValidation
+{
+    // The sync Job is named "<name>-db-sync-<10 hex>" and Job names end up in 63-character label values.
+    public const int MaxNameLength = 63 - 19;
+
+    public static List<string> Problems(PlacementService ps)
+    {
+        var spec = ps.Spec;
+        var problems = new List<string>();
+        if (ps.Metadata.Name.Length > MaxNameLength)
+        {
+            problems.Add($"metadata.name must be at most {MaxNameLength} characters (it names the database sync Job)");
+        }
+        if (string.IsNullOrWhiteSpace(spec.Image))
+        {
+            problems.Add("spec.image must name the Placement API image");
+        }
+        var sqlite = spec.Database.ConnectionSecretRef is null;
+        if (sqlite && spec.Autoscaling is { MaxReplicas: > 1 })
+        {
+            problems.Add("autoscaling beyond one replica needs database.connectionSecretRef: the embedded SQLite database is a file on one volume and cannot be shared by several pods");
+        }
+        if (sqlite && spec.Autoscaling is null && spec.Replicas > 1)
+        {
+            problems.Add("replicas above 1 need database.connectionSecretRef: the embedded SQLite database is a file on one volume and cannot be shared by several pods");
+        }
+        if (spec.Autoscaling is { } autoscaling && autoscaling.MinReplicas > autoscaling.MaxReplicas)
+        {
+            problems.Add("autoscaling.minReplicas must not exceed autoscaling.maxReplicas");
+        }
+        if (spec.Auth.Strategy is not ("noauth2" or "keystone"))
+        {
+            problems.Add($"auth.strategy must be noauth2 or keystone, not '{spec.Auth.Strategy}'");
+        }
+        if (spec.Auth.Strategy == "keystone" && spec.Auth.Keystone is null)
+        {
+            problems.Add("auth.strategy keystone needs auth.keystone settings");
+        }
+        if (spec.Config.Env?.Keys.FirstOrDefault(k => !k.StartsWith("OS_", StringComparison.Ordinal)) is { } badName)
+        {
+            problems.Add($"config.env names must start with OS_ (OS_<GROUP>__<OPTION>): '{badName}'");
+        }
+        return problems;
+    }
+}

@@ -1,0 +1,139 @@
+using k8s.Models;
+using Placement.Operator.Builders;
+using Placement.Operator.Resources;
+
+namespace Placement.Operator.Reconciliation;
+
+/// <summary>Derives a PlacementService's status from what the cluster reports about the objects made for it.</summary>
+public static class StatusCalculator
+{
+    public sealed record Result(PlacementServiceStatus Status, List<V1Condition> Transitions);
+
+    public static Result Invalid(PlacementService ps, IReadOnlyList<string> problems, DateTime now)
+    {
+        var status = CopyOf(ps.Status);
+        var conditions = status.Conditions!;
+        var message = string.Join("; ", problems);
+        var transitions = new List<string>();
+        Track(transitions, Conditions.Set(conditions, Conditions.Degraded, true, "InvalidSpec", message, ps.Metadata.Generation, now), Conditions.Degraded);
+        Track(transitions, Conditions.Set(conditions, Conditions.Ready, false, "InvalidSpec", message, ps.Metadata.Generation, now), Conditions.Ready);
+        status.ObservedGeneration = ps.Metadata.Generation;
+        return new(status, [.. transitions.Select(t => Conditions.Find(conditions, t)!)]);
+    }
+
+    public static Result Compute(PlacementService ps, DatabaseSync sync, V1Deployment? deployment, DateTime now)
+    {
+        var status = CopyOf(ps.Status);
+        var conditions = status.Conditions!;
+        var generation = ps.Metadata.Generation;
+        var transitions = new List<string>();
+        void Set(string type, bool value, string reason, string message) =>
+            Track(transitions, Conditions.Set(conditions, type, value, reason, message, generation, now), type);
+
+        var desired = deployment?.Spec?.Replicas ?? 1;
+        var deploymentStatus = deployment?.Status;
+        var available = deploymentStatus?.AvailableReplicas ?? 0;
+        var updated = deploymentStatus?.UpdatedReplicas ?? 0;
+        var rolledOut = deployment is not null
+            && deploymentStatus?.ObservedGeneration >= deployment.Metadata.Generation
+            && updated == desired && (deploymentStatus.Replicas ?? 0) == desired && available >= desired;
+        var stuck = deploymentStatus?.Conditions?.FirstOrDefault(c =>
+            (c.Type == "Progressing" && c.Status == "False") || (c.Type == "ReplicaFailure" && c.Status == "True"));
+
+        switch (sync.Phase)
+        {
+            case SyncPhase.Succeeded:
+                Set(Conditions.DatabaseSynced, true, "Synced", sync.Message);
+                break;
+            case SyncPhase.Running:
+                Set(Conditions.DatabaseSynced, false, "Syncing", sync.Message);
+                break;
+            default:
+                Set(Conditions.DatabaseSynced, false, "SyncFailed", sync.Message);
+                break;
+        }
+
+        if (deployment is null)
+        {
+            Set(Conditions.Available, false, "NotDeployed", "the API Deployment is created once the database is synced");
+        }
+        else if (available > 0)
+        {
+            Set(Conditions.Available, true, "MinimumReplicasAvailable", $"{available} of {desired} API replicas available");
+        }
+        else
+        {
+            Set(Conditions.Available, false, "NoReplicasAvailable", $"none of {desired} API replicas available");
+        }
+
+        if (sync.Phase == SyncPhase.Running)
+        {
+            Set(Conditions.Progressing, true, "Syncing", sync.Message);
+        }
+        else if (deployment is not null && !rolledOut && stuck is null && sync.Phase == SyncPhase.Succeeded)
+        {
+            Set(Conditions.Progressing, true, "RollingOut", $"{updated} of {desired} API replicas updated, {available} available");
+        }
+        else
+        {
+            Set(Conditions.Progressing, false, sync.Phase == SyncPhase.Failed ? "SyncFailed" : "RolledOut",
+                sync.Phase == SyncPhase.Failed ? sync.Message : "no change in progress");
+        }
+
+        if (sync.Phase == SyncPhase.Failed)
+        {
+            Set(Conditions.Degraded, true, "SyncFailed", sync.Message);
+        }
+        else if (stuck is not null)
+        {
+            Set(Conditions.Degraded, true, "RolloutStuck", $"Deployment {stuck.Type}: {stuck.Reason}: {stuck.Message}");
+        }
+        else
+        {
+            Set(Conditions.Degraded, false, "AsExpected", "no problem detected");
+        }
+
+        if (rolledOut)
+        {
+            var image = deployment!.Spec.Template.Spec.Containers[0].Image;
+            status.CurrentImage = image;
+            status.CurrentVersion = Naming.VersionOf(image);
+        }
+        status.Url = ApiService.Url(ps);
+        status.Replicas = deploymentStatus?.Replicas ?? 0;
+        status.ReadyReplicas = deploymentStatus?.ReadyReplicas ?? 0;
+        status.ObservedGeneration = generation;
+
+        var blocking = new[] { Conditions.Degraded, Conditions.Progressing }
+            .Select(t => Conditions.Find(conditions, t)!).FirstOrDefault(c => c.Status == "True")
+            ?? new[] { Conditions.DatabaseSynced, Conditions.Available }.Select(t => Conditions.Find(conditions, t)!).FirstOrDefault(c => c.Status == "False");
+        if (blocking is null)
+        {
+            Set(Conditions.Ready, true, "Ready", $"Placement {status.CurrentVersion} is serving at {status.Url}");
+        }
+        else
+        {
+            Set(Conditions.Ready, false, blocking.Reason, blocking.Message);
+        }
+        return new(status, [.. transitions.Select(t => Conditions.Find(conditions, t)!)]);
+    }
+
+    private static void Track(List<string> transitions, bool changed, string type)
+    {
+        if (changed)
+        {
+            transitions.Add(type);
+        }
+    }
+
+    private static PlacementServiceStatus CopyOf(PlacementServiceStatus? status) => new()
+    {
+        ObservedGeneration = status?.ObservedGeneration,
+        Conditions = [.. status?.Conditions ?? []],
+        Replicas = status?.Replicas,
+        ReadyReplicas = status?.ReadyReplicas,
+        CurrentVersion = status?.CurrentVersion,
+        CurrentImage = status?.CurrentImage,
+        Url = status?.Url,
+    };
+}

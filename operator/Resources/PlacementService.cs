@@ -1,0 +1,284 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
+using k8s;
+using k8s.Models;
+using Placement.Operator.Crd;
+
+namespace Placement.Operator.Resources;
+
+/// <summary>A Placement API deployment: the custom resource this operator reconciles.</summary>
+[Description("A Placement API service: database sync, Deployment, Service, Ingress and autoscaling managed by placement-operator.")]
+[CelRule("self.metadata.name.size() <= 44", "metadata.name must be at most 44 characters: it names the database sync Job, <name>-db-sync-<revision>, which must fit in 63")]
+public sealed class PlacementService : IKubernetesObject<V1ObjectMeta>
+{
+    public const string Group = "operator.placement.dev";
+    public const string Version = "v1alpha1";
+    public const string KindName = "PlacementService";
+    public const string Plural = "placementservices";
+    public const string ApiVersionName = Group + "/" + Version;
+
+    [JsonPropertyName("apiVersion")]
+    public string ApiVersion { get; set; } = ApiVersionName;
+
+    [JsonPropertyName("kind")]
+    public string Kind { get; set; } = KindName;
+
+    [JsonPropertyName("metadata")]
+    public V1ObjectMeta Metadata { get; set; } = new();
+
+    [JsonPropertyName("spec")]
+    public PlacementServiceSpec Spec { get; set; } = new();
+
+    [JsonPropertyName("status")]
+    public PlacementServiceStatus? Status { get; set; }
+}
+
+[CelRule("!has(self.autoscaling) || has(self.database.connectionSecretRef) || self.autoscaling.maxReplicas <= 1",
+    "autoscaling beyond one replica needs database.connectionSecretRef: the embedded SQLite database is a file on one volume and cannot be shared by several pods")]
+[CelRule("has(self.database.connectionSecretRef) || self.replicas <= 1",
+    "replicas above 1 need database.connectionSecretRef: the embedded SQLite database is a file on one volume and cannot be shared by several pods")]
+[CelRule("self.auth.strategy != 'keystone' || has(self.auth.keystone)",
+    "auth.strategy keystone needs auth.keystone settings")]
+public sealed class PlacementServiceSpec
+{
+    public const string DefaultImage = "placement-api:latest";
+
+    [Description("The Placement API image with its tag. The tag is the version shown in status; editing it upgrades (database sync with the new image, then a rolling update).")]
+    [MinLength(1)]
+    [JsonPropertyName("image")]
+    public string Image { get; set; } = DefaultImage;
+
+    [Description("Fixed number of API pods, used when autoscaling is not set.")]
+    [Range(0, 100)]
+    [JsonPropertyName("replicas")]
+    public int Replicas { get; set; } = 1;
+
+    [Description("Horizontal pod autoscaling on CPU; when set it replaces replicas.")]
+    [JsonPropertyName("autoscaling")]
+    public AutoscalingSpec? Autoscaling { get; set; }
+
+    [Description("Compute resources of the API container. Autoscaling measures CPU against the CPU request.")]
+    [JsonPropertyName("resources")]
+    public ResourcesSpec Resources { get; set; } = new();
+
+    [Description("The database: embedded SQLite on a persistent volume (default), or an external one from a Secret.")]
+    [JsonPropertyName("database")]
+    public DatabaseSpec Database { get; set; } = new();
+
+    [Description("How API requests are authenticated.")]
+    [JsonPropertyName("auth")]
+    public AuthSpec Auth { get; set; } = new();
+
+    [Description("Ingress exposing the API on paths / and /placement.")]
+    [JsonPropertyName("ingress")]
+    public IngressSpec Ingress { get; set; } = new();
+
+    [Description("The Service in front of the API pods.")]
+    [JsonPropertyName("service")]
+    public ServiceSpec Service { get; set; } = new();
+
+    [Description("Extra configuration of the API.")]
+    [JsonPropertyName("config")]
+    public ConfigSpec Config { get; set; } = new();
+
+    [Description("Node labels the API and sync pods must run on.")]
+    [JsonPropertyName("nodeSelector")]
+    public Dictionary<string, string>? NodeSelector { get; set; }
+
+    [Description("Tolerations of the API and sync pods (core/v1 Toleration).")]
+    [JsonPropertyName("tolerations")]
+    public List<V1Toleration>? Tolerations { get; set; }
+
+    [Description("Affinity of the API and sync pods (core/v1 Affinity).")]
+    [JsonPropertyName("affinity")]
+    public V1Affinity? Affinity { get; set; }
+
+    [Description("Secrets used to pull the image.")]
+    [JsonPropertyName("imagePullSecrets")]
+    public List<LocalObjectReference>? ImagePullSecrets { get; set; }
+}
+
+[CelRule("self.minReplicas <= self.maxReplicas", "minReplicas must not exceed maxReplicas")]
+public sealed class AutoscalingSpec
+{
+    [Range(1, 100)]
+    [JsonPropertyName("minReplicas")]
+    public int MinReplicas { get; set; } = 1;
+
+    [Range(1, 100)]
+    [JsonPropertyName("maxReplicas")]
+    public int MaxReplicas { get; set; } = 10;
+
+    [Description("Average CPU use, in percent of the CPU request, the autoscaler aims for.")]
+    [Range(1, 100)]
+    [JsonPropertyName("targetCPUUtilizationPercentage")]
+    public int TargetCpuUtilizationPercentage { get; set; } = 50;
+}
+
+public sealed class ResourcesSpec
+{
+    [JsonPropertyName("requests")]
+    public Dictionary<string, ResourceQuantity>? Requests { get; set; } = new() { ["cpu"] = new ResourceQuantity("250m"), ["memory"] = new ResourceQuantity("128Mi") };
+
+    [JsonPropertyName("limits")]
+    public Dictionary<string, ResourceQuantity>? Limits { get; set; }
+}
+
+public sealed class DatabaseSpec
+{
+    [Description("Secret key holding the SQLAlchemy URL of an external database. Unset: embedded SQLite.")]
+    [JsonPropertyName("connectionSecretRef")]
+    public SecretKeyRef? ConnectionSecretRef { get; set; }
+
+    [Description("Size of the persistent volume of the embedded SQLite database.")]
+    [JsonPropertyName("sqliteStorageSize")]
+    public ResourceQuantity SqliteStorageSize { get; set; } = new("1Gi");
+
+    [Description("Storage class of the SQLite volume; unset: the cluster default.")]
+    [JsonPropertyName("sqliteStorageClassName")]
+    public string? SqliteStorageClassName { get; set; }
+}
+
+public sealed class SecretKeyRef
+{
+    [Required]
+    [MinLength(1)]
+    [JsonPropertyName("name")]
+    public string Name { get; set; } = "";
+
+    [Required]
+    [MinLength(1)]
+    [JsonPropertyName("key")]
+    public string Key { get; set; } = "";
+}
+
+public sealed class AuthSpec
+{
+    [AllowedValues("noauth2", "keystone")]
+    [JsonPropertyName("strategy")]
+    public string Strategy { get; set; } = "noauth2";
+
+    [JsonPropertyName("keystone")]
+    public KeystoneSpec? Keystone { get; set; }
+}
+
+public sealed class KeystoneSpec
+{
+    [Description("Keystone URL the middleware authenticates the service user against.")]
+    [Required]
+    [MinLength(1)]
+    [JsonPropertyName("authUrl")]
+    public string AuthUrl { get; set; } = "";
+
+    [Description("Public Keystone URL given to clients in WWW-Authenticate; defaults to authUrl.")]
+    [JsonPropertyName("wwwAuthenticateUri")]
+    public string? WwwAuthenticateUri { get; set; }
+
+    [JsonPropertyName("username")]
+    public string Username { get; set; } = "placement";
+
+    [JsonPropertyName("projectName")]
+    public string ProjectName { get; set; } = "service";
+
+    [JsonPropertyName("userDomainName")]
+    public string UserDomainName { get; set; } = "Default";
+
+    [JsonPropertyName("projectDomainName")]
+    public string ProjectDomainName { get; set; } = "Default";
+
+    [JsonPropertyName("regionName")]
+    public string? RegionName { get; set; }
+
+    [JsonPropertyName("memcachedServers")]
+    public string? MemcachedServers { get; set; }
+
+    [Description("Secret key holding the service user's password.")]
+    [Required]
+    [JsonPropertyName("passwordSecretRef")]
+    public SecretKeyRef PasswordSecretRef { get; set; } = new();
+}
+
+public sealed class IngressSpec
+{
+    [JsonPropertyName("enabled")]
+    public bool Enabled { get; set; } = true;
+
+    [MinLength(1)]
+    [JsonPropertyName("host")]
+    public string Host { get; set; } = "placement.local";
+
+    [JsonPropertyName("className")]
+    public string? ClassName { get; set; }
+
+    [Description("TLS for the host with the certificate in this Secret; the URL becomes https.")]
+    [JsonPropertyName("tls")]
+    public IngressTlsSpec? Tls { get; set; }
+
+    [JsonPropertyName("annotations")]
+    public Dictionary<string, string>? Annotations { get; set; }
+}
+
+public sealed class IngressTlsSpec
+{
+    [Required]
+    [MinLength(1)]
+    [JsonPropertyName("secretName")]
+    public string SecretName { get; set; } = "";
+}
+
+public sealed class ServiceSpec
+{
+    [AllowedValues("ClusterIP", "NodePort", "LoadBalancer")]
+    [JsonPropertyName("type")]
+    public string Type { get; set; } = "ClusterIP";
+
+    [Range(1, 65535)]
+    [JsonPropertyName("port")]
+    public int Port { get; set; } = 8778;
+}
+
+[CelRule("!has(self.env) || self.env.all(k, k.startsWith('OS_'))", "config.env names must start with OS_ (OS_<GROUP>__<OPTION>)")]
+public sealed class ConfigSpec
+{
+    [Description("Extra settings as OS_<GROUP>__<OPTION> environment variables, e.g. OS_API__MAX_LIMIT.")]
+    [MaxLength(256)]
+    [JsonPropertyName("env")]
+    public Dictionary<string, string>? Env { get; set; }
+
+    [Description("Policy file content (YAML); mounted and set as OS_OSLO_POLICY__POLICY_FILE.")]
+    [JsonPropertyName("policy")]
+    public string? Policy { get; set; }
+}
+
+public sealed class LocalObjectReference
+{
+    [Required]
+    [JsonPropertyName("name")]
+    public string Name { get; set; } = "";
+}
+
+public sealed class PlacementServiceStatus
+{
+    [JsonPropertyName("observedGeneration")]
+    public long? ObservedGeneration { get; set; }
+
+    [JsonPropertyName("conditions")]
+    public List<V1Condition>? Conditions { get; set; }
+
+    [JsonPropertyName("replicas")]
+    public int? Replicas { get; set; }
+
+    [JsonPropertyName("readyReplicas")]
+    public int? ReadyReplicas { get; set; }
+
+    [Description("Tag of the image every API pod runs once a rollout completes.")]
+    [JsonPropertyName("currentVersion")]
+    public string? CurrentVersion { get; set; }
+
+    [JsonPropertyName("currentImage")]
+    public string? CurrentImage { get; set; }
+
+    [JsonPropertyName("url")]
+    public string? Url { get; set; }
+}

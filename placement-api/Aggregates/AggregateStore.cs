@@ -1,0 +1,50 @@
+using Microsoft.EntityFrameworkCore;
+using Placement.Api.Database;
+using Placement.Api.Database.Entities;
+using Placement.Api.Http;
+using Placement.Api.ResourceProviders;
+
+namespace Placement.Api.Aggregates;
+
+/// <summary>The aggregates a provider is in (upstream: _get_aggregates_by_provider_id and _set_aggregates).</summary>
+public sealed class AggregateStore(PlacementDbContext db)
+{
+    /// <summary>In UUID order, as SQLite happens to answer upstream's unordered query.</summary>
+    public Task<List<string>> ListAsync(ResourceProvider provider, CancellationToken ct) =>
+        (from link in db.ResourceProviderAggregates
+         join aggregate in db.PlacementAggregates on link.AggregateId equals aggregate.Id
+         where link.ResourceProviderId == provider.Id
+         orderby aggregate.Uuid
+         select aggregate.Uuid!).ToListAsync(ct);
+
+    /// <summary>
+    /// Makes the provider a member of exactly <paramref name="uuids"/>, creating aggregates never seen
+    /// before, in one transaction; with <paramref name="incrementGeneration"/> (1.19+) also bumps the
+    /// provider's generation, failing with 409 when another writer moved it.
+    /// </summary>
+    public async Task SetAsync(ResourceProvider provider, IReadOnlyCollection<string> uuids, bool incrementGeneration, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var known = await db.PlacementAggregates.Where(a => a.Uuid != null && uuids.Contains(a.Uuid))
+            .ToDictionaryAsync(a => a.Uuid!, a => a.Id, ct);
+        var created = uuids.Where(u => !known.ContainsKey(u)).Select(u => new PlacementAggregate { Uuid = u }).ToList();
+        db.PlacementAggregates.AddRange(created);
+        await db.SaveChangesAsync(ct);
+        var wanted = known.Values.Concat(created.Select(a => a.Id)).ToHashSet();
+
+        var current = await db.ResourceProviderAggregates.Where(l => l.ResourceProviderId == provider.Id).ToListAsync(ct);
+        db.ResourceProviderAggregates.RemoveRange(current.Where(l => !wanted.Contains(l.AggregateId)));
+        var linked = current.Select(l => l.AggregateId).ToHashSet();
+        db.ResourceProviderAggregates.AddRange(wanted.Where(id => !linked.Contains(id))
+            .Select(id => new ResourceProviderAggregate { ResourceProviderId = provider.Id, AggregateId = id }));
+        await db.SaveChangesAsync(ct);
+
+        if (incrementGeneration && !await ProviderLookup.TryIncrementGenerationAsync(db, provider, ct))
+        {
+            throw PlacementException.Conflict(
+                "Update conflict: Another thread concurrently updated the resource provider data. Please retry your update",
+                ErrorCodes.ConcurrentUpdate);
+        }
+        await transaction.CommitAsync(ct);
+    }
+}

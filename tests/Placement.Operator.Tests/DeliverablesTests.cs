@@ -1,0 +1,68 @@
+using k8s;
+using k8s.Models;
+using Placement.Operator.Reconciliation;
+using Placement.Operator.Resources;
+
+namespace Placement.Operator.Tests;
+
+/// <summary>The samples and manifests in config/ fit the operator that will read them.</summary>
+public class DeliverablesTests
+{
+    [Theory]
+    [InlineData("placementservice_minimal.yaml")]
+    [InlineData("placementservice_autoscaled.yaml")]
+    public void Samples_are_valid_placement_services(string file)
+    {
+        var ps = KubernetesYaml.Deserialize<PlacementService>(RepositoryFiles.Read("config", "samples", file));
+
+        Assert.Equal(PlacementService.ApiVersionName, ps.ApiVersion);
+        Assert.Equal(PlacementService.KindName, ps.Kind);
+        Assert.Empty(SpecValidation.Problems(ps));
+    }
+
+    [Fact]
+    public void The_minimal_sample_is_three_lines()
+    {
+        Assert.Equal(3, RepositoryFiles.Read("config", "samples", "placementservice_minimal.yaml").TrimEnd().Split('\n').Length);
+    }
+
+    [Fact]
+    public void The_autoscaled_sample_autoscales_through_placement_local()
+    {
+        var ps = KubernetesYaml.Deserialize<PlacementService>(RepositoryFiles.Read("config", "samples", "placementservice_autoscaled.yaml"));
+
+        Assert.NotNull(ps.Spec.Autoscaling);
+        Assert.NotNull(ps.Spec.Database.ConnectionSecretRef);
+        Assert.Equal("placement.local", ps.Spec.Ingress.Host);
+    }
+
+    [Fact]
+    public void The_manager_deployment_passes_arguments_the_operator_accepts()
+    {
+        var deployment = KubernetesYaml.Deserialize<V1Deployment>(RepositoryFiles.Read("config", "manager", "manager.yaml"));
+        var container = deployment.Spec.Template.Spec.Containers.Single();
+
+        var (options, error) = CommandLine.Parse([.. container.Args]);
+
+        Assert.Null(error);
+        Assert.True(options!.LeaderElect);
+        Assert.Equal("/healthz", container.LivenessProbe.HttpGet.Path);
+        Assert.Equal(options.HttpPort, container.Ports.Single().ContainerPort);
+        Assert.True(container.SecurityContext.ReadOnlyRootFilesystem);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--bogus", "1" }, "unknown option --bogus")]
+    [InlineData(new[] { "--leader-elect", "maybe" }, "--leader-elect must be true or false")]
+    [InlineData(new[] { "--http-port", "0" }, "--http-port must be a port number")]
+    [InlineData(new[] { "--workers", "-1" }, "--workers must be a positive number")]
+    public void Bad_arguments_are_named(string[] args, string error) => Assert.Equal(error, CommandLine.Parse(args).Error);
+
+    [Fact]
+    public void Defaults_need_no_arguments()
+    {
+        var (options, _) = CommandLine.Parse([]);
+
+        Assert.Equal(new CommandLine(null, null, true, null, null, 8081, 2), options);
+    }
+}

@@ -1,0 +1,287 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
+using Placement.Operator.Reconciliation;
+using Placement.Operator.Resources;
+using static Placement.Operator.Tests.OperatorHarness;
+
+namespace Placement.Operator.Tests;
+
+/// <summary>The operator end to end: real KubernetesClient, HTTP, the fake API server playing the cluster.</summary>
+public class ReconcileTests
+{
+    private static PlacementService ExternalDatabase(string name = "placement", Action<PlacementServiceSpec>? customise = null) =>
+        NewService(name, spec =>
+        {
+            spec.Database.ConnectionSecretRef = new SecretKeyRef { Name = "placement-db", Key = "url" };
+            customise?.Invoke(spec);
+        });
+
+    [Fact]
+    public async Task Create_syncs_the_database_then_deploys_and_reports_ready()
+    {
+        await using var cluster = await StartAsync();
+        cluster.StartOperator();
+        await cluster.CreateAsync(NewService());
+
+        var job = await cluster.SyncJobAsync();
+        Assert.Equal(["db", "sync"], job.Spec.Template.Spec.Containers[0].Args);
+        await cluster.ConditionAsync(Conditions.DatabaseSynced, "False", "Syncing");
+        Assert.Null(cluster.Get<V1Deployment>("deployments", "placement"));
+
+        cluster.FinishJob(job.Metadata.Name, succeeded: true);
+        var deployment = await cluster.EventuallyAsync<V1Deployment>("deployments", "placement");
+        await cluster.ConditionAsync(Conditions.Progressing, "True", "RollingOut");
+        cluster.RollOut();
+
+        var ready = await cluster.ConditionAsync(Conditions.Ready, "True");
+        var status = cluster.Service().Status!;
+        Assert.Equal("latest", status.CurrentVersion);
+        Assert.Equal("http://placement.local/", status.Url);
+        Assert.Equal(1, status.ReadyReplicas);
+        Assert.Equal(cluster.Service().Metadata.Generation, status.ObservedGeneration);
+        Assert.Contains("serving at http://placement.local/", ready.Message);
+        Assert.NotNull(cluster.Get<V1Service>("services", "placement"));
+        Assert.NotNull(cluster.Get<V1Ingress>("ingresses", "placement"));
+        Assert.NotNull(cluster.Get<V1ConfigMap>("configmaps", "placement-config"));
+        Assert.NotNull(cluster.Get<V1PersistentVolumeClaim>("persistentvolumeclaims", "placement-sqlite"));
+        Assert.Null(cluster.Get<V2HorizontalPodAutoscaler>("horizontalpodautoscalers", "placement"));
+        Assert.Equal(1, deployment.Spec.Replicas);
+        Assert.All(new object[] { deployment, job }, o => Assert.Equal(cluster.Service().Metadata.Uid,
+            ((IKubernetesObject<V1ObjectMeta>)o).Metadata.OwnerReferences.Single().Uid));
+
+        // Events follow the status write that records the transition.
+        bool Recorded(string reason) => cluster.All("events").Any(e => (string?)e["reason"] == reason && (string?)e["involvedObject"]!["name"] == "placement");
+        await EventuallyAsync(() => Recorded("DatabaseSyncedFalse") && Recorded("DatabaseSyncedTrue") && Recorded("ReadyTrue"), "transition events");
+    }
+
+    [Fact]
+    public async Task Reconciling_an_unchanged_service_writes_nothing()
+    {
+        await using var cluster = await StartAsync();
+        cluster.StartOperator();
+        await cluster.CreateReadyAsync(NewService());
+        var deploymentVersion = cluster.Get<V1Deployment>("deployments", "placement")!.Metadata.ResourceVersion;
+        int ConfigMapApplies() => cluster.Server.Requests.Count(r => r.Method == "PATCH" && r.Path.EndsWith("/configmaps/placement-config", StringComparison.Ordinal));
+        int StatusWrites() => cluster.Server.Requests.Count(r => r.Method == "PUT" && r.Path.EndsWith("/status", StringComparison.Ordinal));
+        var statusWrites = StatusWrites();
+
+        // A label of someone else's on the Service wakes the operator; the reconcile that follows changes nothing.
+        // The second wake-up proves the first reconcile finished: one key is never reconciled twice at once.
+        foreach (var value in new[] { "one", "two" })
+        {
+            var applies = ConfigMapApplies();
+            await cluster.Client.CoreV1.PatchNamespacedServiceAsync(new V1Patch($"{{\"metadata\":{{\"labels\":{{\"team\":\"{value}\"}}}}}}", V1Patch.PatchType.MergePatch), "placement", Namespace);
+            await EventuallyAsync(() => ConfigMapApplies() > applies, "a reconcile");
+        }
+
+        Assert.Equal(deploymentVersion, cluster.Get<V1Deployment>("deployments", "placement")!.Metadata.ResourceVersion);
+        Assert.Equal(statusWrites, StatusWrites());
+        Assert.Equal("two", cluster.Get<V1Service>("services", "placement")!.Metadata.Labels["team"]);
+    }
+
+    [Fact]
+    public async Task The_three_line_sample_becomes_a_running_placement()
+    {
+        await using var cluster = await StartAsync();
+        cluster.StartOperator();
+        var manifest = new YamlDotNet.Serialization.DeserializerBuilder().Build()
+            .Deserialize<Dictionary<string, object>>(RepositoryFiles.Read("config", "samples", "placementservice_minimal.yaml"));
+        await cluster.Client.CustomObjects.CreateNamespacedCustomObjectAsync(manifest, PlacementService.Group, PlacementService.Version, Namespace, PlacementService.Plural);
+
+        cluster.FinishJob((await cluster.SyncJobAsync()).Metadata.Name, succeeded: true);
+        await cluster.EventuallyAsync<V1Deployment>("deployments", "placement");
+        cluster.RollOut();
+
+        await cluster.ConditionAsync(Conditions.Ready, "True");
+        Assert.Equal("placement-api:latest", cluster.Get<V1Deployment>("deployments", "placement")!.Spec.Template.Spec.Containers[0].Image);
+    }
+
+    [Fact]
+    public async Task Scaling_changes_the_replica_count_without_a_new_database_sync()
+    {
+        await using var cluster = await StartAsync();
+        cluster.StartOperator();
+        await cluster.CreateReadyAsync(ExternalDatabase());
+
+        await cluster.PatchSpecAsync("placement", new JsonObject { ["replicas"] = 3 });
+        await EventuallyAsync(() => cluster.Get<V1Deployment>("deployments", "placement")!.Spec.Replicas == 3, "3 replicas");
+        await cluster.ConditionAsync(Conditions.Ready, "False", "RollingOut");
+        cluster.RollOut();
+        await cluster.ConditionAsync(Conditions.Ready, "True");
+
+        Assert.Equal(3, cluster.Service().Status!.ReadyReplicas);
+        Assert.Single(cluster.All("jobs"));
+    }
+
+    [Fact]
+    public async Task Ingress_is_removed_and_restored_with_the_spec()
+    {
+        await using var cluster = await StartAsync();
+        cluster.StartOperator();
+        await cluster.CreateReadyAsync(NewService());
+
+        await cluster.PatchSpecAsync("placement", new JsonObject { ["ingress"] = new JsonObject { ["enabled"] = false } });
+        await EventuallyAsync(() => cluster.Get<V1Ingress>("ingresses", "placement") is null, "the Ingress deleted");
+        await EventuallyAsync(() => cluster.Service().Status!.Url == "http://placement.placement.svc:8778/", "the in-cluster URL");
+
+        await cluster.PatchSpecAsync("placement", new JsonObject
+        {
+            ["ingress"] = new JsonObject { ["enabled"] = true, ["host"] = "api.example.org", ["className"] = "nginx", ["tls"] = new JsonObject { ["secretName"] = "api-tls" } },
+        });
+        var ingress = await cluster.EventuallyAsync<V1Ingress>("ingresses", "placement");
+        Assert.Equal("api.example.org", ingress.Spec.Rules.Single().Host);
+        Assert.Equal("nginx", ingress.Spec.IngressClassName);
+        await EventuallyAsync(() => cluster.Service().Status!.Url == "https://api.example.org/", "the Ingress URL");
+    }
+
+    [Fact]
+    public async Task Autoscaling_creates_an_autoscaler_that_owns_the_replica_count_and_removing_it_restores_replicas()
+    {
+        await using var cluster = await StartAsync();
+        cluster.StartOperator();
+        await cluster.CreateReadyAsync(ExternalDatabase(customise: s => s.Replicas = 2));
+
+        await cluster.PatchSpecAsync("placement", new JsonObject { ["autoscaling"] = new JsonObject { ["minReplicas"] = 1, ["maxReplicas"] = 10, ["targetCPUUtilizationPercentage"] = 50 } });
+        var hpa = await cluster.EventuallyAsync<V2HorizontalPodAutoscaler>("horizontalpodautoscalers", "placement");
+        Assert.Equal((1, 10, 50), (hpa.Spec.MinReplicas, hpa.Spec.MaxReplicas, hpa.Spec.Metrics.Single().Resource.Target.AverageUtilization));
+        // The autoscaler is applied after the Deployment: by now the Deployment no longer carries the operator's count,
+        // yet the running count survived the switch (server-side apply alone would have reset it).
+        Assert.Equal(2, cluster.Get<V1Deployment>("deployments", "placement")!.Spec.Replicas);
+
+        // The autoscaler scales; the operator must not fight it.
+        await cluster.Client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch("{\"spec\":{\"replicas\":4}}", V1Patch.PatchType.MergePatch), "placement", Namespace);
+        cluster.RollOut();
+        await EventuallyAsync(() => cluster.Service().Status!.ReadyReplicas == 4, "4 ready replicas");
+        Assert.Equal(4, cluster.Get<V1Deployment>("deployments", "placement")!.Spec.Replicas);
+
+        await cluster.PatchSpecAsync("placement", new JsonObject { ["autoscaling"] = null });
+        await EventuallyAsync(() => cluster.Get<V2HorizontalPodAutoscaler>("horizontalpodautoscalers", "placement") is null, "the autoscaler deleted");
+        await EventuallyAsync(() => cluster.Get<V1Deployment>("deployments", "placement")!.Spec.Replicas == 2, "the fixed replica count back");
+    }
+
+    [Fact]
+    public async Task Upgrade_syncs_with_the_new_image_before_rolling_the_deployment()
+    {
+        await using var cluster = await StartAsync();
+        cluster.StartOperator();
+        await cluster.CreateReadyAsync(NewService(customise: s => s.Image = "registry.local/placement-api:1.0"));
+        var oldJob = cluster.All("jobs").Single();
+
+        await cluster.PatchSpecAsync("placement", new JsonObject { ["image"] = "registry.local/placement-api:2.0" });
+        var job = await cluster.SyncJobAsync();
+        Assert.Equal("registry.local/placement-api:2.0", job.Spec.Template.Spec.Containers[0].Image);
+        await cluster.ConditionAsync(Conditions.Progressing, "True", "Syncing");
+        Assert.Equal("registry.local/placement-api:1.0", cluster.Get<V1Deployment>("deployments", "placement")!.Spec.Template.Spec.Containers[0].Image);
+
+        cluster.FinishJob(job.Metadata.Name, succeeded: true);
+        await EventuallyAsync(() => cluster.Get<V1Deployment>("deployments", "placement")!.Spec.Template.Spec.Containers[0].Image == "registry.local/placement-api:2.0", "the new image rolled");
+        Assert.Equal("1.0", cluster.Service().Status!.CurrentVersion);
+        cluster.RollOut();
+        await cluster.ConditionAsync(Conditions.Ready, "True");
+        Assert.Equal("2.0", cluster.Service().Status!.CurrentVersion);
+        await EventuallyAsync(() => cluster.All("jobs").All(j => (string?)j["metadata"]!["name"] != (string?)oldJob["metadata"]!["name"]), "the old sync Job deleted");
+    }
+
+    [Fact]
+    public async Task Failed_sync_leaves_the_running_deployment_untouched_and_says_why()
+    {
+        await using var cluster = await StartAsync();
+        cluster.StartOperator();
+        await cluster.CreateReadyAsync(NewService(customise: s => s.Image = "placement-api:1.0"));
+        var before = cluster.Get<V1Deployment>("deployments", "placement")!;
+
+        await cluster.PatchSpecAsync("placement", new JsonObject { ["image"] = "placement-api:broken" });
+        var job = await cluster.SyncJobAsync();
+        cluster.FinishJob(job.Metadata.Name, succeeded: false);
+
+        var degraded = await cluster.ConditionAsync(Conditions.Degraded, "True", "SyncFailed");
+        Assert.Contains("BackoffLimitExceeded", degraded.Message);
+        Assert.Contains(job.Metadata.Name, degraded.Message);
+        await cluster.ConditionAsync(Conditions.DatabaseSynced, "False", "SyncFailed");
+        await cluster.ConditionAsync(Conditions.Ready, "False", "SyncFailed");
+        var after = cluster.Get<V1Deployment>("deployments", "placement")!;
+        Assert.Equal(before.Metadata.ResourceVersion, after.Metadata.ResourceVersion);
+        Assert.Equal("1.0", cluster.Service().Status!.CurrentVersion);
+        await EventuallyAsync(() => cluster.All("events").Any(e => (string?)e["type"] == "Warning" && (string?)e["reason"] == "DegradedTrue"), "a warning event");
+
+        // Going back to the synced image needs no new sync: its Job is still the record.
+        await cluster.PatchSpecAsync("placement", new JsonObject { ["image"] = "placement-api:1.0" });
+        await cluster.ConditionAsync(Conditions.Ready, "True");
+    }
+
+    [Fact]
+    public async Task Deleting_the_resource_removes_everything_it_made()
+    {
+        await using var cluster = await StartAsync();
+        cluster.StartOperator();
+        await cluster.CreateReadyAsync(ExternalDatabase(customise: s => s.Autoscaling = new AutoscalingSpec()));
+        Assert.NotEmpty(cluster.All("horizontalpodautoscalers"));
+
+        await cluster.DeleteAsync("placement");
+
+        foreach (var plural in new[] { "deployments", "jobs", "services", "ingresses", "horizontalpodautoscalers", "configmaps", "persistentvolumeclaims" })
+        {
+            await EventuallyAsync(() => cluster.All(plural).Count == 0, $"no {plural} left");
+        }
+    }
+
+    [Fact]
+    public async Task Manual_edits_to_owned_objects_are_reverted()
+    {
+        await using var cluster = await StartAsync();
+        cluster.StartOperator();
+        await cluster.CreateReadyAsync(NewService(customise: s => s.Image = "placement-api:1.0"));
+
+        await cluster.Client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(
+            "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"placement-api\",\"image\":\"evil:1\"}]}}}}", V1Patch.PatchType.MergePatch), "placement", Namespace);
+        await cluster.Client.CoreV1.DeleteNamespacedServiceAsync("placement", Namespace);
+        await cluster.Client.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("{\"data\":{\"OS_API__AUTH_STRATEGY\":\"keystone\"}}", V1Patch.PatchType.MergePatch), "placement-config", Namespace);
+
+        await EventuallyAsync(() => cluster.Get<V1Deployment>("deployments", "placement")!.Spec.Template.Spec.Containers.Single().Image == "placement-api:1.0", "the image restored");
+        await cluster.EventuallyAsync<V1Service>("services", "placement");
+        await EventuallyAsync(() => cluster.Get<V1ConfigMap>("configmaps", "placement-config")!.Data["OS_API__AUTH_STRATEGY"] == "noauth2", "the setting restored");
+    }
+
+    [Fact]
+    public async Task A_spec_the_schema_should_have_rejected_is_reported_not_deployed()
+    {
+        await using var cluster = await StartAsync();
+        cluster.StartOperator();
+        await cluster.CreateAsync(NewService(customise: s => s.Autoscaling = new AutoscalingSpec { MaxReplicas = 5 }));
+
+        var degraded = await cluster.ConditionAsync(Conditions.Degraded, "True", "InvalidSpec");
+        Assert.Contains("connectionSecretRef", degraded.Message);
+        Assert.Empty(cluster.All("jobs"));
+        Assert.Empty(cluster.All("deployments"));
+    }
+
+    [Fact]
+    public async Task A_status_write_conflict_is_retried()
+    {
+        await using var cluster = await StartAsync();
+        cluster.Server.FailNext("PUT", PlacementService.Plural, status: true, HttpStatusCode.Conflict);
+        cluster.Server.FailNext("PUT", PlacementService.Plural, status: true, HttpStatusCode.Conflict);
+        cluster.StartOperator();
+
+        await cluster.CreateReadyAsync(NewService());
+
+        Assert.True(cluster.Server.Requests.Count(r => r.Method == "PUT" && r.Path.EndsWith("/status", StringComparison.Ordinal)) >= 3);
+    }
+
+    [Fact]
+    public async Task A_real_conflict_from_a_concurrent_spec_change_ends_with_the_latest_spec()
+    {
+        await using var cluster = await StartAsync();
+        cluster.StartOperator();
+        await cluster.CreateReadyAsync(ExternalDatabase());
+
+        // Two edits in a row: whichever status write carries the older resourceVersion is refused with 409.
+        await cluster.PatchSpecAsync("placement", new JsonObject { ["replicas"] = 2 });
+        await cluster.PatchSpecAsync("placement", new JsonObject { ["replicas"] = 5 });
+        await EventuallyAsync(() => cluster.Get<V1Deployment>("deployments", "placement")!.Spec.Replicas == 5, "5 replicas");
+        cluster.RollOut();
+        await EventuallyAsync(() => cluster.Service() is { Status: { ReadyReplicas: 5 } s } ps && s.ObservedGeneration == ps.Metadata.Generation, "the latest generation observed");
+    }
+}

@@ -1,7 +1,0 @@
-namespace Placement.Operator.Tests;
-
-public class SkeletonTests
-{
-    [Fact]
-    public void Builds() => Assert.True(typeof(SkeletonTests).Assembly.GetName().Name == "Placement.Operator.Tests");
-}

@@ -1,0 +1,50 @@
+using Placement.Operator.Reconciliation;
+using Placement.Operator.Resources;
+using Placement.Operator.Tests.Builders;
+
+namespace Placement.Operator.Tests;
+
+public class SpecValidationTests
+{
+    [Fact]
+    public void The_defaults_are_valid() => Assert.Empty(SpecValidation.Problems(Samples.Service()));
+
+    [Fact]
+    public void Sqlite_cannot_be_shared_by_several_pods()
+    {
+        Assert.Contains(SpecValidation.Problems(Samples.Service(s => s.Autoscaling = new AutoscalingSpec())), p => p.Contains("SQLite", StringComparison.Ordinal));
+        Assert.Contains(SpecValidation.Problems(Samples.Service(s => s.Replicas = 2)), p => p.Contains("SQLite", StringComparison.Ordinal));
+        Assert.Empty(SpecValidation.Problems(Samples.Service(s => s.Autoscaling = new AutoscalingSpec { MaxReplicas = 1 })));
+        Assert.Empty(SpecValidation.Problems(Samples.Service(s => { Samples.ExternalDatabase(s); s.Autoscaling = new AutoscalingSpec(); })));
+    }
+
+    [Theory]
+    [InlineData("keystone-without-settings")]
+    [InlineData("bad-env")]
+    [InlineData("min-above-max")]
+    [InlineData("unknown-strategy")]
+    public void Contradictions_are_named(string problem)
+    {
+        var ps = Samples.Service(s =>
+        {
+            switch (problem)
+            {
+                case "keystone-without-settings": s.Auth.Strategy = "keystone"; break;
+                case "bad-env": s.Config.Env = new() { ["DEBUG"] = "1" }; break;
+                case "min-above-max": Samples.ExternalDatabase(s); s.Autoscaling = new AutoscalingSpec { MinReplicas = 5, MaxReplicas = 2 }; break;
+                default: s.Auth.Strategy = "basic"; break;
+            }
+        });
+
+        Assert.Single(SpecValidation.Problems(ps));
+    }
+
+    [Fact]
+    public void Names_too_long_for_the_sync_job_are_refused()
+    {
+        var ps = Samples.Service();
+        ps.Metadata.Name = new string('p', SpecValidation.MaxNameLength + 1);
+
+        Assert.Contains(SpecValidation.Problems(ps), p => p.Contains("metadata.name", StringComparison.Ordinal));
+    }
+}
