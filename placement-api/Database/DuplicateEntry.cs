@@ -35,14 +35,27 @@ public static class DuplicateEntry
     }
 
     /// <summary>True when <paramref name="error"/> or an exception inside it is a unique-key violation.</summary>
-    public static bool IsDuplicateEntry(Exception? error)
+    public static bool IsDuplicateEntry(Exception? error) => AnyInChain(error, e =>
+        e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation }
+            or MySqlException { ErrorCode: MySqlErrorCode.DuplicateKeyEntry }
+            // SQLITE_CONSTRAINT_UNIQUE, SQLITE_CONSTRAINT_PRIMARYKEY
+            or SqliteException { SqliteExtendedErrorCode: 2067 or 1555 });
+
+    /// <summary>
+    /// True when the database chose this transaction as a deadlock's victim (upstream: oslo.db's
+    /// DBDeadlock): rolled back, it may simply be run again, as upstream's retry_on_deadlock does.
+    /// Concurrent allocation writes meet this on MySQL/InnoDB.
+    /// </summary>
+    public static bool IsDeadlock(Exception? error) => AnyInChain(error, e =>
+        e is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected }
+            or MySqlException { ErrorCode: MySqlErrorCode.LockDeadlock });
+
+    // EF wraps what providers throw (DbUpdateException, execution strategies' InvalidOperationException).
+    private static bool AnyInChain(Exception? error, Func<Exception, bool> test)
     {
         for (; error is not null; error = error.InnerException)
         {
-            if (error is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation }
-                || error is MySqlException { ErrorCode: MySqlErrorCode.DuplicateKeyEntry }
-                // SQLITE_CONSTRAINT_UNIQUE, SQLITE_CONSTRAINT_PRIMARYKEY
-                || error is SqliteException { SqliteExtendedErrorCode: 2067 or 1555 })
+            if (test(error))
             {
                 return true;
             }
