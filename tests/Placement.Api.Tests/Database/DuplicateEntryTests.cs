@@ -21,6 +21,9 @@ public class DuplicateEntryTests
         var secondWriter = Task.Run(async () =>
         {
             await using var transaction = await second.Database.BeginTransactionAsync();
+            // Read before the insert, as "find it, else create it" does (on MySQL this would fix a
+            // repeatable-read snapshot without the winner's row).
+            await second.Projects.AnyAsync(p => p.ExternalId == "p1");
             var inserted = await DuplicateEntry.TryInsertAsync(second, new Project { ExternalId = "p1" }, default);
             var id = await second.Projects.Where(p => p.ExternalId == "p1").Select(p => p.Id).SingleAsync();
             second.Users.Add(new User { ExternalId = "u1" });
