@@ -1,11 +1,12 @@
 -- Upstream Placement's schema on MySQL/MariaDB at alembic revision a082b8bb98d0, as mariadb-dump --no-data prints it
--- (MariaDB 10.11) after upstream's alembic created it (Placement 8.0.0's migrations plus master's a082b8bb98d0).
+-- (MariaDB 10.11) after upstream's alembic created it (Placement 8.0.0's migrations plus master's a082b8bb98d0),
+-- less engine and character set, which upstream's migrations do not name: tables take the server's and database's defaults.
 -- Tables come in name order, some before the tables their foreign keys name, as mariadb-dump does.
 SET FOREIGN_KEY_CHECKS = 0;
 CREATE TABLE `alembic_version` (
   `version_num` varchar(32) NOT NULL,
   PRIMARY KEY (`version_num`)
-) ENGINE=InnoDB DEFAULT CHARSET=latin1 COLLATE=latin1_swedish_ci;
+);
 CREATE TABLE `allocations` (
   `created_at` datetime DEFAULT NULL,
   `updated_at` datetime DEFAULT NULL,
@@ -18,7 +19,7 @@ CREATE TABLE `allocations` (
   KEY `allocations_resource_provider_class_used_idx` (`resource_provider_id`,`resource_class_id`,`used`),
   KEY `allocations_resource_class_id_idx` (`resource_class_id`),
   KEY `allocations_consumer_id_idx` (`consumer_id`)
-) ENGINE=InnoDB DEFAULT CHARSET=latin1 COLLATE=latin1_swedish_ci;
+);
 CREATE TABLE `consumer_types` (
   `created_at` datetime DEFAULT NULL,
   `updated_at` datetime DEFAULT NULL,
@@ -26,7 +27,7 @@ CREATE TABLE `consumer_types` (
   `name` varchar(255) NOT NULL,
   PRIMARY KEY (`id`),
   UNIQUE KEY `uniq_consumer_types0name` (`name`)
-) ENGINE=InnoDB DEFAULT CHARSET=latin1 COLLATE=latin1_swedish_ci;
+);
 CREATE TABLE `consumers` (
   `created_at` datetime DEFAULT NULL,
   `updated_at` datetime DEFAULT NULL,
@@ -42,7 +43,7 @@ CREATE TABLE `consumers` (
   KEY `consumers_project_id_uuid_idx` (`project_id`,`uuid`),
   KEY `consumers_consumer_type_id_idx` (`consumer_type_id`),
   CONSTRAINT `consumers_consumer_type_id_fkey` FOREIGN KEY (`consumer_type_id`) REFERENCES `consumer_types` (`id`)
-) ENGINE=InnoDB DEFAULT CHARSET=latin1 COLLATE=latin1_swedish_ci;
+);
 CREATE TABLE `inventories` (
   `created_at` datetime DEFAULT NULL,
   `updated_at` datetime DEFAULT NULL,
@@ -58,7 +59,7 @@ CREATE TABLE `inventories` (
   PRIMARY KEY (`id`),
   UNIQUE KEY `uniq_inventories0resource_provider_resource_class` (`resource_provider_id`,`resource_class_id`),
   KEY `inventories_resource_class_id_idx` (`resource_class_id`)
-) ENGINE=InnoDB DEFAULT CHARSET=latin1 COLLATE=latin1_swedish_ci;
+);
 CREATE TABLE `placement_aggregates` (
   `created_at` datetime DEFAULT NULL,
   `updated_at` datetime DEFAULT NULL,
@@ -66,7 +67,7 @@ CREATE TABLE `placement_aggregates` (
   `uuid` varchar(36) DEFAULT NULL,
   PRIMARY KEY (`id`),
   UNIQUE KEY `uniq_placement_aggregates0uuid` (`uuid`)
-) ENGINE=InnoDB DEFAULT CHARSET=latin1 COLLATE=latin1_swedish_ci;
+);
 CREATE TABLE `projects` (
   `created_at` datetime DEFAULT NULL,
   `updated_at` datetime DEFAULT NULL,
@@ -74,7 +75,7 @@ CREATE TABLE `projects` (
   `external_id` varchar(255) NOT NULL,
   PRIMARY KEY (`id`),
   UNIQUE KEY `uniq_projects0external_id` (`external_id`)
-) ENGINE=InnoDB DEFAULT CHARSET=latin1 COLLATE=latin1_swedish_ci;
+);
 CREATE TABLE `resource_classes` (
   `created_at` datetime DEFAULT NULL,
   `updated_at` datetime DEFAULT NULL,
@@ -82,7 +83,7 @@ CREATE TABLE `resource_classes` (
   `name` varchar(255) NOT NULL,
   PRIMARY KEY (`id`),
   UNIQUE KEY `uniq_resource_classes0name` (`name`)
-) ENGINE=InnoDB DEFAULT CHARSET=latin1 COLLATE=latin1_swedish_ci;
+);
 CREATE TABLE `resource_provider_aggregates` (
   `created_at` datetime DEFAULT NULL,
   `updated_at` datetime DEFAULT NULL,
@@ -90,7 +91,7 @@ CREATE TABLE `resource_provider_aggregates` (
   `aggregate_id` int(11) NOT NULL,
   PRIMARY KEY (`resource_provider_id`,`aggregate_id`),
   KEY `resource_provider_aggregates_aggregate_id_idx` (`aggregate_id`)
-) ENGINE=InnoDB DEFAULT CHARSET=latin1 COLLATE=latin1_swedish_ci;
+);
 CREATE TABLE `resource_provider_traits` (
   `created_at` datetime DEFAULT NULL,
   `updated_at` datetime DEFAULT NULL,
@@ -100,7 +101,7 @@ CREATE TABLE `resource_provider_traits` (
   KEY `resource_provider_traits_resource_provider_trait_idx` (`resource_provider_id`,`trait_id`),
   CONSTRAINT `resource_provider_traits_ibfk_1` FOREIGN KEY (`resource_provider_id`) REFERENCES `resource_providers` (`id`),
   CONSTRAINT `resource_provider_traits_ibfk_2` FOREIGN KEY (`trait_id`) REFERENCES `traits` (`id`)
-) ENGINE=InnoDB DEFAULT CHARSET=latin1 COLLATE=latin1_swedish_ci;
+);
 CREATE TABLE `resource_providers` (
   `created_at` datetime DEFAULT NULL,
   `updated_at` datetime DEFAULT NULL,
@@ -117,7 +118,7 @@ CREATE TABLE `resource_providers` (
   KEY `resource_providers_root_provider_id_idx` (`root_provider_id`),
   CONSTRAINT `resource_providers_ibfk_1` FOREIGN KEY (`parent_provider_id`) REFERENCES `resource_providers` (`id`),
   CONSTRAINT `resource_providers_ibfk_2` FOREIGN KEY (`root_provider_id`) REFERENCES `resource_providers` (`id`)
-) ENGINE=InnoDB DEFAULT CHARSET=latin1 COLLATE=latin1_swedish_ci;
+);
 CREATE TABLE `traits` (
   `created_at` datetime DEFAULT NULL,
   `updated_at` datetime DEFAULT NULL,
@@ -125,7 +126,7 @@ CREATE TABLE `traits` (
   `name` varchar(255) NOT NULL,
   PRIMARY KEY (`id`),
   UNIQUE KEY `uniq_traits0name` (`name`)
-) ENGINE=InnoDB DEFAULT CHARSET=latin1 COLLATE=latin1_swedish_ci;
+);
 CREATE TABLE `users` (
   `created_at` datetime DEFAULT NULL,
   `updated_at` datetime DEFAULT NULL,
@@ -133,5 +134,5 @@ CREATE TABLE `users` (
   `external_id` varchar(255) NOT NULL,
   PRIMARY KEY (`id`),
   UNIQUE KEY `uniq_users0external_id` (`external_id`)
-) ENGINE=InnoDB DEFAULT CHARSET=latin1 COLLATE=latin1_swedish_ci;
+);
 SET FOREIGN_KEY_CHECKS = 1;
