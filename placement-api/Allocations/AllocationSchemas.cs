@@ -118,7 +118,8 @@ public static class AllocationSchemas
         }
         """;
 
-    private const string V1_28 = $$$"""
+    /// <summary>One consumer's allocations from 1.28 (PUT's body, and each consumer of POST's and the reshaper's).</summary>
+    internal const string V1_28 = $$$"""
         {
             "type": "object",
             "properties": {
@@ -132,7 +133,8 @@ public static class AllocationSchemas
         }
         """;
 
-    private const string V1_34 = $$$"""
+    /// <summary>1.28's consumer plus mappings.</summary>
+    internal const string V1_34 = $$$"""
         {
             "type": "object",
             "properties": {
@@ -147,7 +149,8 @@ public static class AllocationSchemas
         }
         """;
 
-    private const string V1_38 = $$$"""
+    /// <summary>1.34's consumer plus consumer_type.</summary>
+    internal const string V1_38 = $$$"""
         {
             "type": "object",
             "properties": {
@@ -191,10 +194,14 @@ public static class AllocationSchemas
         : version.IsAtLeast("1.28") ? PostV1_28
         : PostV1_13;
 
-    private static string ByConsumer(string consumerSchema) => $$$"""
+    /// <summary>
+    /// POST /allocations' body: consumers by UUID, each <paramref name="consumerSchema"/>. The reshaper
+    /// embeds it with <paramref name="minConsumers"/> 0: a reshape may move inventory nobody uses.
+    /// </summary>
+    internal static string ByConsumer(string consumerSchema, int minConsumers = 1) => $$$"""
         {
             "type": "object",
-            "minProperties": 1,
+            "minProperties": {{{minConsumers}}},
             "additionalProperties": false,
             "patternProperties": {"^[0-9a-fA-F-]{36}$": {{{consumerSchema}}}}
         }

@@ -72,6 +72,7 @@ public static class PlacementHost
         Aggregates.AggregateEndpoints.Map(app);
         Allocations.AllocationEndpoints.Map(app);
         Traits.TraitEndpoints.Map(app);
+        Reshaper.ReshaperEndpoints.Map(app);
     }
 
     private static System.Net.IPAddress ListenAddress(string host) => host switch

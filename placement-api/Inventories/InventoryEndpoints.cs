@@ -58,7 +58,7 @@ public static class InventoryEndpoints
         var provider = await ProviderLookup.GetAsync(db, uuid, http.RequestAborted);
         var body = await ReadInventoryAsync(http.Request, InventorySchemas.Create);
         var className = body["resource_class"]!.GetValue<string>();
-        var capacity = ReadCapacity(body);
+        var capacity = InventorySchemas.ReadCapacity(body);
         try
         {
             RequireCapacity(http, className, provider, capacity);
@@ -85,7 +85,7 @@ public static class InventoryEndpoints
         var provider = await ProviderLookup.GetAsync(db, uuid, http.RequestAborted);
         var body = await ReadInventoryAsync(http.Request, InventorySchemas.UpdateOne);
         RequireGeneration(body, provider);
-        var capacity = ReadCapacity(body);
+        var capacity = InventorySchemas.ReadCapacity(body);
         try
         {
             RequireCapacity(http, resource_class, provider, capacity);
@@ -116,7 +116,7 @@ public static class InventoryEndpoints
         var body = await JsonBody.ReadAsync(http.Request, InventorySchemas.ReplaceAll);
         InventorySchemas.RequireRatiosInRange(InventorySchemas.InventoriesOf(body));
         RequireGeneration(body, provider);
-        var wanted = body["inventories"]!.AsObject().Select(pair => (ResourceClass: pair.Key, Capacity: ReadCapacity(pair.Value!))).ToList();
+        var wanted = body["inventories"]!.AsObject().Select(pair => (ResourceClass: pair.Key, Capacity: InventorySchemas.ReadCapacity(pair.Value!))).ToList();
         try
         {
             foreach (var (className, capacity) in wanted)
@@ -230,21 +230,6 @@ public static class InventoryEndpoints
         {
             throw new InvalidCapacityException(className, provider.Uuid, reservedMayEqualTotal);
         }
-    }
-
-    /// <summary>The six fields of a validated body, upstream's defaults for those left out.</summary>
-    private static Capacity ReadCapacity(JsonNode body)
-    {
-        int IntOr(string field, int fallback) => body[field] is { } value ? (int)value.GetValue<double>() : fallback;
-        var defaults = Capacity.WithDefaults(IntOr("total", 0));
-        return defaults with
-        {
-            Reserved = IntOr("reserved", defaults.Reserved),
-            MinUnit = IntOr("min_unit", defaults.MinUnit),
-            MaxUnit = IntOr("max_unit", defaults.MaxUnit),
-            StepSize = IntOr("step_size", defaults.StepSize),
-            AllocationRatio = body["allocation_ratio"] is { } ratio ? ratio.GetValue<double>() : defaults.AllocationRatio,
-        };
     }
 
     private static void WarnOverCapacity(ILoggerFactory loggers, ResourceProvider provider, IReadOnlyList<string> overCapacity)

@@ -51,7 +51,10 @@ public static class InventorySchemas
         """);
 
     /// <summary>PUT /resource_providers/{uuid}/inventories (keys that are no resource class name are left to the store to refuse).</summary>
-    public static readonly JsonSchema ReplaceAll = JsonBody.Schema($$"""
+    public static readonly JsonSchema ReplaceAll = JsonBody.Schema(ReplaceAllText);
+
+    /// <summary><see cref="ReplaceAll"/> as text, for bodies that embed it (the reshaper's, once per provider).</summary>
+    public const string ReplaceAllText = $$"""
         {
             "type": "object",
             "properties": {
@@ -74,7 +77,22 @@ public static class InventorySchemas
             "required": ["resource_provider_generation", "inventories"],
             "additionalProperties": false
         }
-        """);
+        """;
+
+    /// <summary>The six fields of a validated inventory, upstream's defaults (INVENTORY_DEFAULTS) for those left out.</summary>
+    public static Capacity ReadCapacity(JsonNode inventory)
+    {
+        int IntOr(string field, int fallback) => inventory[field] is { } value ? (int)value.GetValue<double>() : fallback;
+        var defaults = Capacity.WithDefaults(IntOr("total", 0));
+        return defaults with
+        {
+            Reserved = IntOr("reserved", defaults.Reserved),
+            MinUnit = IntOr("min_unit", defaults.MinUnit),
+            MaxUnit = IntOr("max_unit", defaults.MaxUnit),
+            StepSize = IntOr("step_size", defaults.StepSize),
+            AllocationRatio = inventory["allocation_ratio"] is { } ratio ? ratio.GetValue<double>() : defaults.AllocationRatio,
+        };
+    }
 
     /// <summary>
     /// The allocation_ratio maximum of upstream's schemas, worded as Python's jsonschema words it.

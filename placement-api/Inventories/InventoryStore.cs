@@ -12,6 +12,8 @@ public sealed record InventoryRecord(string ResourceClass, Capacity Capacity, Da
 /// Reads and writes a provider's inventories (upstream: objects/inventory.py and the inventory
 /// functions of objects/resource_provider.py). Every write is one transaction that also bumps the
 /// provider's generation, and fails as a whole when that generation moved since the provider was read.
+/// A write made while the context has a transaction open (the reshaper's) joins it instead, and the
+/// caller commits or rolls back.
 /// </summary>
 public static class InventoryStore
 {
@@ -107,14 +109,19 @@ public static class InventoryStore
     private static async Task WriteAsync(PlacementDbContext db, ResourceProvider provider, Func<Task> changes, CancellationToken cancellationToken)
     {
         // SQLite: BEGIN IMMEDIATE, so the checks below see what the writes will change.
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var ownTransaction = db.Database.CurrentTransaction is null
+            ? await db.Database.BeginTransactionAsync(cancellationToken)
+            : null;
         await changes();
         await db.SaveChangesAsync(cancellationToken);
         if (!await ProviderLookup.TryIncrementGenerationAsync(db, provider, cancellationToken))
         {
             throw new ProviderGenerationMovedException();
         }
-        await transaction.CommitAsync(cancellationToken);
+        if (ownTransaction is not null)
+        {
+            await ownTransaction.CommitAsync(cancellationToken);
+        }
     }
 
     private static async Task ApplyAsync(

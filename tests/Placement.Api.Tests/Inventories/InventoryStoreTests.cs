@@ -99,6 +99,24 @@ public sealed class InventoryStoreTests : IDisposable
             () => InventoryStore.AddAsync(db, provider, Vcpu, Capacity.WithDefaults(8), CancellationToken.None));
     }
 
+    [Fact]
+    public async Task AWriteInsideTheCallersTransactionIsUndoneWithIt()
+    {
+        await using var db = _database.CreateContext();
+        var classes = await ResourceClassIds.LoadAsync(db, CancellationToken.None);
+        var provider = await ProviderAsync(db);
+        await using (var transaction = await db.Database.BeginTransactionAsync())
+        {
+            await InventoryStore.ReplaceAsync(db, provider, classes, new Dictionary<KnownResourceClass, Capacity> { [Vcpu] = Capacity.WithDefaults(8) }, CancellationToken.None);
+            await InventoryStore.ReplaceAsync(db, provider, classes, new Dictionary<KnownResourceClass, Capacity> { [Vcpu] = Capacity.WithDefaults(4) }, CancellationToken.None);
+            Assert.Equal(2, provider.Generation);
+            await transaction.RollbackAsync();
+        }
+
+        Assert.Empty(await InventoriesAsync());
+        Assert.Equal(["0"], _database.Query("SELECT generation FROM resource_providers"));
+    }
+
     private async Task ReplaceAsync(Dictionary<KnownResourceClass, Capacity> wanted)
     {
         await using var db = _database.CreateContext();

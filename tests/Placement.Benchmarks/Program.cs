@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Placement.Benchmarks.WideTreeBenchmarks).Assembly).Run(args);
