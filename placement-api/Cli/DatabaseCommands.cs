@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Placement.Api.Configuration;
 using Placement.Api.Database;
@@ -56,17 +57,66 @@ public static class DatabaseCommands
         return UpgradeCheckReport.ExitCode(checks);
     }
 
-    /// <summary>Before serving: sync the schema when asked to, else insist it is current (both add standard data).</summary>
+    /// <summary>
+    /// Before serving: sync the schema when asked to, else insist it is current (both add standard data).
+    /// A database that cannot be reached does not stop the start: the server answers 503 meanwhile and
+    /// does this step as soon as the database is back (several replicas may start before their database).
+    /// </summary>
     public static async Task PrepareForServingAsync(PlacementSettings settings, IServiceProvider services)
     {
         var schema = services.GetRequiredService<SchemaManager>();
-        if (settings.SyncOnStartup)
+        Func<Task> prepare = async () =>
         {
-            await schema.SyncAsync();
+            try
+            {
+                await (settings.SyncOnStartup ? schema.SyncAsync() : schema.EnsureReadyAsync());
+            }
+            catch (DbException e)
+            {
+                // A database that answers but refuses us (no such database, wrong password): a start-up error.
+                throw new DatabaseSchemaException($"cannot use the database: {e.Message}");
+            }
+        };
+        try
+        {
+            await prepare();
         }
-        else
+        catch (DatabaseUnavailableException e)
         {
-            await schema.EnsureReadyAsync();
+            var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseCommands));
+            logger.LogWarning("Serving without the database, which is unavailable ({Cause}); preparing it when it is back", e.InnerException?.Message);
+            _ = PrepareWhenAvailableAsync(prepare, services.GetRequiredService<IHostApplicationLifetime>(), logger);
+        }
+    }
+
+    private static async Task PrepareWhenAvailableAsync(Func<Task> prepare, IHostApplicationLifetime lifetime, ILogger logger)
+    {
+        var stopping = lifetime.ApplicationStopping;
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2), stopping);
+                await prepare();
+                logger.LogInformation("Database available again; schema ready");
+                return;
+            }
+            catch (DatabaseUnavailableException)
+            {
+                // Still down: try again.
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (DatabaseSchemaException e)
+            {
+                // What a start with this database would have said: stop as that start would have.
+                logger.LogCritical("placement: database error: {Message}", e.Message);
+                Environment.ExitCode = 1;
+                lifetime.StopApplication();
+                return;
+            }
         }
     }
 

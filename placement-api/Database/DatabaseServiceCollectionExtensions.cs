@@ -6,25 +6,42 @@ public static class DatabaseServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="PlacementDbContext"/> (scoped, one per request, plus
-    /// <see cref="IDbContextFactory{TContext}"/>) and <see cref="SchemaManager"/> (singleton) for <paramref name="url"/>.
+    /// <see cref="IDbContextFactory{TContext}"/>), the <paramref name="url"/> and <see cref="SchemaManager"/> (singletons).
     /// </summary>
     public static IServiceCollection AddPlacementDatabase(this IServiceCollection services, DatabaseUrl url)
     {
         ArgumentNullException.ThrowIfNull(url);
+        services.AddSingleton(url);
+        services.AddSingleton<DatabaseOutageDetector>();
+        services.AddSingleton<MysqlServer>();
         if (url.IsInMemory)
         {
             services.AddSingleton(_ => new InMemoryDatabaseKeeper(url));
         }
 
-        var connectionSetup = new SqliteConnectionSetup(url.IsInMemory);
+        var sqliteSetup = new SqliteConnectionSetup(url.IsInMemory);
         services.AddDbContextFactory<PlacementDbContext>((provider, options) =>
         {
-            if (url.IsInMemory)
+            switch (url.Provider)
             {
-                provider.GetRequiredService<InMemoryDatabaseKeeper>();
-            }
+                case DatabaseProvider.Sqlite:
+                    if (url.IsInMemory)
+                    {
+                        provider.GetRequiredService<InMemoryDatabaseKeeper>();
+                    }
 
-            options.UseSqlite(url.ConnectionString).AddInterceptors(connectionSetup);
+                    options.UseSqlite(url.ConnectionString).AddInterceptors(sqliteSetup);
+                    break;
+                case DatabaseProvider.Postgresql:
+                    options.UseNpgsql(url.ConnectionString).AddInterceptors(provider.GetRequiredService<DatabaseOutageDetector>());
+                    break;
+                case DatabaseProvider.Mysql:
+                    options.UseMySql(url.ConnectionString, provider.GetRequiredService<MysqlServer>().Version)
+                        .AddInterceptors(provider.GetRequiredService<DatabaseOutageDetector>(), new MysqlSessionSetup());
+                    break;
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(url), url.Provider, "no EF Core provider for this backend");
+            }
         });
         services.AddSingleton<SchemaManager>();
         return services;

@@ -1,4 +1,7 @@
+using System.Globalization;
 using Microsoft.Data.Sqlite;
+using MySqlConnector;
+using Npgsql;
 
 namespace Placement.Api.Database;
 
@@ -6,6 +9,8 @@ namespace Placement.Api.Database;
 public enum DatabaseProvider
 {
     Sqlite,
+    Postgresql,
+    Mysql,
 }
 
 /// <summary>
@@ -15,18 +20,45 @@ public enum DatabaseProvider
 /// <remarks>
 /// SQLAlchemy's forms for SQLite: <c>sqlite:////abs/path.db</c> (absolute), <c>sqlite:///rel/path.db</c>
 /// (relative to the working directory), <c>sqlite://</c>, <c>sqlite:///</c> and <c>sqlite:///:memory:</c> (in memory).
+/// PostgreSQL: <c>postgresql[+psycopg2|+psycopg|+pg8000]://user:password@host:port/database?option=value</c>, user and
+/// password percent-encoded; the libpq options deployments use are mapped (<see cref="PostgresqlOptions"/>), any other
+/// is rejected rather than silently ignored. MySQL/MariaDB: <c>mysql[+pymysql|+mysqldb|+mysqlconnector]://user:password@host:port/database?charset=utf8</c>,
+/// PyMySQL's options mapped the same way (<see cref="MysqlOptions"/>).
 /// </remarks>
 public sealed record DatabaseUrl(DatabaseProvider Provider, string ConnectionString, bool IsInMemory)
 {
-    /// <summary>Dialects upstream supports that this server does not support yet.</summary>
-    private static readonly Dictionary<string, string> PlannedDialects = new()
+    private static readonly string[] SqliteDrivers = ["pysqlite"];
+
+    private static readonly string[] PostgresqlDrivers = ["psycopg2", "psycopg", "pg8000"];
+
+    private static readonly string[] MysqlDrivers = ["pymysql", "mysqldb", "mysqlconnector"];
+
+    /// <summary>libpq options in a postgresql:// URL's query string, and what each sets on the Npgsql connection.</summary>
+    private static readonly Dictionary<string, Action<NpgsqlConnectionStringBuilder, string>> PostgresqlOptions = new()
     {
-        ["postgresql"] = "PostgreSQL",
-        ["mysql"] = "MySQL/MariaDB",
-        ["mariadb"] = "MySQL/MariaDB",
+        ["host"] = (b, v) => b.Host = v, // a unix socket directory, e.g. ?host=/var/run/postgresql
+        ["port"] = (b, v) => b.Port = PositiveInteger("port", v),
+        ["sslmode"] = (b, v) => b.SslMode = SslModeFromLibpq(v),
+        ["sslrootcert"] = (b, v) => b.RootCertificate = v,
+        ["sslcert"] = (b, v) => b.SslCertificate = v,
+        ["sslkey"] = (b, v) => b.SslKey = v,
+        ["connect_timeout"] = (b, v) => b.Timeout = PositiveInteger("connect_timeout", v),
+        ["application_name"] = (b, v) => b.ApplicationName = v,
+        ["client_encoding"] = (b, v) => b.ClientEncoding = v,
+        ["target_session_attrs"] = (b, v) => b.TargetSessionAttributes = v,
     };
 
-    private static readonly string[] SqliteDrivers = ["pysqlite"];
+    /// <summary>PyMySQL's connect arguments in a mysql:// URL's query string, and what each sets on the MySqlConnector connection.</summary>
+    private static readonly Dictionary<string, Action<MySqlConnectionStringBuilder, string>> MysqlOptions = new()
+    {
+        // MySqlConnector always talks utf8mb4, which holds every utf8 text; the tables keep upstream's charset.
+        ["charset"] = (_, v) => RequireUtf8(v),
+        ["unix_socket"] = (b, v) => (b.Server, b.ConnectionProtocol) = (v, MySqlConnectionProtocol.UnixSocket),
+        ["connect_timeout"] = (b, v) => b.ConnectionTimeout = (uint)PositiveInteger("connect_timeout", v),
+        ["ssl_ca"] = (b, v) => (b.SslCa, b.SslMode) = (v, MySqlSslMode.VerifyCA),
+        ["ssl_cert"] = (b, v) => b.SslCert = v,
+        ["ssl_key"] = (b, v) => b.SslKey = v,
+    };
 
     /// <exception cref="DatabaseUrlException">The URL is malformed or names a backend this server does not support.</exception>
     public static DatabaseUrl Parse(string url)
@@ -55,13 +87,29 @@ public sealed record DatabaseUrl(DatabaseProvider Provider, string ConnectionStr
             return ParseSqlite(rest);
         }
 
-        if (PlannedDialects.TryGetValue(dialect, out var backend))
+        if (dialect is "postgresql" or "postgres")
         {
-            throw new DatabaseUrlException($"database backend {backend} ({dialect}://) is not supported yet; only sqlite:// URLs are supported");
+            if (driver is not null && !PostgresqlDrivers.Contains(driver))
+            {
+                throw new DatabaseUrlException(
+                    $"unknown PostgreSQL driver '{driver}' in the database URL; use postgresql:// or postgresql+psycopg2://");
+            }
+
+            return ParsePostgresql(rest);
+        }
+
+        if (dialect is "mysql" or "mariadb")
+        {
+            if (driver is not null && !MysqlDrivers.Contains(driver))
+            {
+                throw new DatabaseUrlException($"unknown MySQL driver '{driver}' in the database URL; use mysql:// or mysql+pymysql://");
+            }
+
+            return ParseMysql(rest);
         }
 
         // Never echo the whole URL: other dialects carry passwords.
-        throw new DatabaseUrlException($"unknown database dialect '{dialect}' in the database URL; only sqlite:// URLs are supported");
+        throw new DatabaseUrlException($"unknown database dialect '{dialect}' in the database URL; use sqlite://, postgresql:// or mysql://");
     }
 
     private static DatabaseUrl ParseSqlite(string rest)
@@ -108,6 +156,163 @@ public sealed record DatabaseUrl(DatabaseProvider Provider, string ConnectionStr
         };
         return new DatabaseUrl(DatabaseProvider.Sqlite, file.ToString(), IsInMemory: false);
     }
+
+    private static DatabaseUrl ParsePostgresql(string rest)
+    {
+        var url = ServerUrl.Split(rest, "postgresql");
+        var builder = new NpgsqlConnectionStringBuilder
+        {
+            // Upstream's oslo.db keeps 5 connections and lets 50 more open under load: the same ceiling.
+            MaxPoolSize = 55,
+            Timeout = 15,
+            CommandTimeout = 30,
+            // A connection that died with the server (restart, failover) is found before it is handed out again.
+            KeepAlive = 30,
+            Database = url.Database,
+        };
+        if (url.User is not null)
+        {
+            builder.Username = url.User;
+        }
+
+        builder.Password = url.Password;
+        if (url.Host.Length > 0)
+        {
+            builder.Host = url.Host;
+        }
+
+        if (url.Port is not null)
+        {
+            builder.Port = PositiveInteger("port", url.Port);
+        }
+
+        ApplyOptions(builder, url.Options, PostgresqlOptions, "postgresql");
+        if (string.IsNullOrEmpty(builder.Host))
+        {
+            // libpq's default: the local unix socket.
+            builder.Host = "/var/run/postgresql";
+        }
+
+        return new DatabaseUrl(DatabaseProvider.Postgresql, builder.ConnectionString, IsInMemory: false);
+    }
+
+    private static DatabaseUrl ParseMysql(string rest)
+    {
+        var url = ServerUrl.Split(rest, "mysql");
+        var builder = new MySqlConnectionStringBuilder
+        {
+            // As for PostgreSQL: oslo.db's 5 + 50 connections, and bounded waits.
+            MaximumPoolSize = 55,
+            ConnectionTimeout = 15,
+            DefaultCommandTimeout = 30,
+            Keepalive = 30,
+            Database = url.Database,
+            // PyMySQL's default host.
+            Server = url.Host.Length > 0 ? url.Host : "localhost",
+            UserID = url.User ?? "",
+            Password = url.Password ?? "",
+        };
+        if (url.Port is not null)
+        {
+            builder.Port = (uint)PositiveInteger("port", url.Port);
+        }
+
+        ApplyOptions(builder, url.Options, MysqlOptions, "mysql");
+        return new DatabaseUrl(DatabaseProvider.Mysql, builder.ConnectionString, IsInMemory: false);
+    }
+
+    private static void ApplyOptions<TBuilder>(
+        TBuilder builder, IEnumerable<(string Name, string Value)> options, Dictionary<string, Action<TBuilder, string>> known, string scheme)
+    {
+        foreach (var (name, value) in options)
+        {
+            if (!known.TryGetValue(name, out var apply))
+            {
+                throw new DatabaseUrlException(
+                    $"unsupported option '{name}' in the {scheme}:// database URL; supported: {string.Join(", ", known.Keys)}");
+            }
+
+            apply(builder, value);
+        }
+    }
+
+    /// <summary>SQLAlchemy's <c>[user[:password]@]host[:port]/database[?name=value&amp;...]</c>, percent-decoded.</summary>
+    private sealed record ServerUrl(string? User, string? Password, string Host, string? Port, string Database, List<(string Name, string Value)> Options)
+    {
+        public static ServerUrl Split(string rest, string scheme)
+        {
+            var queryStart = rest.IndexOf('?', StringComparison.Ordinal);
+            var query = queryStart < 0 ? "" : rest[(queryStart + 1)..];
+            var authority = queryStart < 0 ? rest : rest[..queryStart];
+            var slash = authority.IndexOf('/', StringComparison.Ordinal);
+            var database = slash < 0 ? "" : Uri.UnescapeDataString(authority[(slash + 1)..]);
+            authority = slash < 0 ? authority : authority[..slash];
+            if (database.Length == 0)
+            {
+                throw new DatabaseUrlException($"the {scheme}:// database URL names no database: use {scheme}://user:password@host/database");
+            }
+
+            // The password may hold '@' only percent-encoded, so the last '@' ends the credentials.
+            var at = authority.LastIndexOf('@');
+            var credentials = at < 0 ? null : authority[..at];
+            var colon = credentials?.IndexOf(':', StringComparison.Ordinal) ?? -1;
+            var (host, port) = SplitHostPort(at < 0 ? authority : authority[(at + 1)..]);
+            var options = query.Split('&', StringSplitOptions.RemoveEmptyEntries).Select(pair =>
+            {
+                // parse_qsl: '+' is a space, then percent-decoding.
+                var equals = pair.IndexOf('=', StringComparison.Ordinal);
+                return (Uri.UnescapeDataString(equals < 0 ? pair : pair[..equals]),
+                    equals < 0 ? "" : Uri.UnescapeDataString(pair[(equals + 1)..].Replace('+', ' ')));
+            }).ToList();
+            return new ServerUrl(
+                credentials is null ? null : Uri.UnescapeDataString(colon < 0 ? credentials : credentials[..colon]),
+                colon < 0 ? null : Uri.UnescapeDataString(credentials![(colon + 1)..]),
+                host, port, database, options);
+        }
+    }
+
+    private static (string Host, string? Port) SplitHostPort(string hostPort)
+    {
+        if (hostPort.StartsWith('['))
+        {
+            var close = hostPort.IndexOf(']', StringComparison.Ordinal);
+            if (close < 0)
+            {
+                throw new DatabaseUrlException("unclosed '[' around an IPv6 address in the database URL");
+            }
+
+            var after = hostPort[(close + 1)..];
+            return (hostPort[1..close], after.StartsWith(':') ? after[1..] : null);
+        }
+
+        var colon = hostPort.LastIndexOf(':');
+        return colon < 0 ? (hostPort, null) : (hostPort[..colon], hostPort[(colon + 1)..]);
+    }
+
+    private static int PositiveInteger(string option, string value) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
+            ? number
+            : throw new DatabaseUrlException($"'{option}' in the database URL must be a positive integer, not '{value}'");
+
+    private static void RequireUtf8(string charset)
+    {
+        if (charset is not ("utf8" or "utf8mb4" or "utf8mb3"))
+        {
+            throw new DatabaseUrlException($"'charset' in the database URL must be utf8 or utf8mb4, not '{charset}'");
+        }
+    }
+
+    private static SslMode SslModeFromLibpq(string value) => value switch
+    {
+        "disable" => SslMode.Disable,
+        "allow" => SslMode.Allow,
+        "prefer" => SslMode.Prefer,
+        "require" => SslMode.Require,
+        "verify-ca" => SslMode.VerifyCA,
+        "verify-full" => SslMode.VerifyFull,
+        _ => throw new DatabaseUrlException(
+            $"'sslmode' in the database URL must be disable, allow, prefer, require, verify-ca or verify-full, not '{value}'"),
+    };
 
     /// <summary>How long a statement waits for another connection's lock before failing.</summary>
     internal const int BusyTimeoutSeconds = 30;

@@ -40,9 +40,19 @@ public class PlacementDbContext(DbContextOptions<PlacementDbContext> options) : 
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
-        // SQLAlchemy keeps SQLite DATETIMEs as text with exactly six fractional digits and parses
-        // them with a regex; EF's default (up to seven, trailing zeros trimmed) would break upstream.
-        configurationBuilder.Properties<DateTime>().HaveConversion<SqlAlchemySqliteDateTimeConverter>();
+        if (Database.IsSqlite())
+        {
+            // SQLAlchemy keeps SQLite DATETIMEs as text with exactly six fractional digits and parses
+            // them with a regex; EF's default (up to seven, trailing zeros trimmed) would break upstream.
+            configurationBuilder.Properties<DateTime>().HaveConversion<SqlAlchemySqliteDateTimeConverter>();
+        }
+        else
+        {
+            // Upstream's columns are naive (timestamp without time zone, MySQL's datetime) and hold UTC.
+            configurationBuilder.Properties<DateTime>()
+                .HaveColumnType(Database.IsNpgsql() ? "timestamp without time zone" : "datetime")
+                .HaveConversion<NaiveUtcDateTimeConverter>();
+        }
     }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -129,6 +139,11 @@ public class PlacementDbContext(DbContextOptions<PlacementDbContext> options) : 
         return snake.ToString();
     }
 }
+
+/// <summary>UTC DateTime in a naive timestamp column: written without a kind, read back as UTC.</summary>
+internal sealed class NaiveUtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+    value => DateTime.SpecifyKind(value.Kind == DateTimeKind.Local ? value.ToUniversalTime() : value, DateTimeKind.Unspecified),
+    stored => DateTime.SpecifyKind(stored, DateTimeKind.Utc));
 
 /// <summary>DateTime as SQLAlchemy stores it in SQLite: naive UTC text, <c>2024-01-31 12:34:56.789012</c>.</summary>
 internal sealed class SqlAlchemySqliteDateTimeConverter() : ValueConverter<DateTime, string>(

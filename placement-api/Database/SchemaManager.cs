@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Placement.Api.Database.Entities;
 
 namespace Placement.Api.Database;
@@ -7,12 +8,14 @@ namespace Placement.Api.Database;
 /// Creates and checks the schema exactly as upstream's alembic leaves it, so that upstream
 /// Placement and this server can open a database either of them created.
 /// </summary>
-public sealed class SchemaManager(IDbContextFactory<PlacementDbContext> contexts, ILogger<SchemaManager> logger)
+public sealed class SchemaManager(IDbContextFactory<PlacementDbContext> contexts, DatabaseUrl url, ILogger<SchemaManager> logger)
 {
+    private readonly SchemaDialect _dialect = SchemaDialect.For(url.Provider);
+
     /// <summary>Upstream master's alembic head ("Drop redundant indexes for unique constraints").</summary>
     public const string HeadRevision = "a082b8bb98d0";
 
-    /// <summary>Upstream revisions we bring to head ourselves, with the script that does it (Database/Schema/sqlite-upgrade-from-REV.sql).</summary>
+    /// <summary>Upstream revisions we bring to head ourselves, with the script that does it (Database/Schema/BACKEND-upgrade-from-REV.sql).</summary>
     private static readonly HashSet<string> UpgradableRevisions = ["422ece571366"]; // Placement 8.0.0's head
 
     /// <summary>Revisions of upstream releases before 8.0.0: their data migrations are upstream's job.</summary>
@@ -23,25 +26,25 @@ public sealed class SchemaManager(IDbContextFactory<PlacementDbContext> contexts
     /// <summary>
     /// Brings the database to <see cref="HeadRevision"/> (creating the schema if the database is
     /// empty; a no-op at head) and adds missing standard resource classes and traits.
-    /// Safe to run from several processes at once: it all happens in one write transaction.
+    /// Safe to run from several processes at once: it all happens in one transaction, and processes take turns.
     /// </summary>
     /// <exception cref="DatabaseSchemaException">The database holds something we cannot upgrade.</exception>
     public async Task SyncAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await SchemaTurn.TakeAsync(db, _dialect, cancellationToken);
         var revision = await ReadRevisionAsync(db, cancellationToken);
         if (revision is null)
         {
             logger.LogInformation("Creating the Placement schema at revision {Revision}", HeadRevision);
-            await db.Database.ExecuteSqlRawAsync(ReadScript("sqlite.sql"), cancellationToken);
+            await db.Database.ExecuteSqlRawAsync(ReadScript($"{_dialect.ScriptPrefix}.sql"), cancellationToken);
             db.AlembicVersion.Add(new AlembicVersion { VersionNum = HeadRevision });
             await db.SaveChangesAsync(cancellationToken);
         }
         else if (UpgradableRevisions.Contains(revision))
         {
             logger.LogInformation("Upgrading the Placement schema from revision {From} to {Revision}", revision, HeadRevision);
-            await db.Database.ExecuteSqlRawAsync(ReadScript($"sqlite-upgrade-from-{revision}.sql"), cancellationToken);
+            await db.Database.ExecuteSqlRawAsync(ReadScript($"{_dialect.ScriptPrefix}-upgrade-from-{revision}.sql"), cancellationToken);
             await db.AlembicVersion.ExecuteUpdateAsync(s => s.SetProperty(v => v.VersionNum, HeadRevision), cancellationToken);
         }
         else
@@ -69,7 +72,7 @@ public sealed class SchemaManager(IDbContextFactory<PlacementDbContext> contexts
     public async Task EnsureReadyAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await SchemaTurn.TakeAsync(db, _dialect, cancellationToken);
         var revision = await ReadRevisionAsync(db, cancellationToken)
             ?? throw new DatabaseSchemaException($"database schema missing: {SyncAdvice}");
         if (UpgradableRevisions.Contains(revision))
@@ -97,11 +100,9 @@ public sealed class SchemaManager(IDbContextFactory<PlacementDbContext> contexts
               + "it was perhaps created by a newer Placement");
     }
 
-    private static async Task<string?> ReadRevisionAsync(PlacementDbContext db, CancellationToken cancellationToken)
+    private async Task<string?> ReadRevisionAsync(PlacementDbContext db, CancellationToken cancellationToken)
     {
-        var tables = await db.Database
-            .SqlQueryRaw<string>("SELECT name AS Value FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite!_%' ESCAPE '!'")
-            .ToListAsync(cancellationToken);
+        var tables = await db.Database.SqlQueryRaw<string>(_dialect.ListTablesSql).ToListAsync(cancellationToken);
         if (!tables.Contains("alembic_version"))
         {
             return tables.Count == 0
@@ -153,5 +154,31 @@ public sealed class SchemaManager(IDbContextFactory<PlacementDbContext> contexts
             ?? throw new InvalidOperationException($"embedded resource Database/Schema/{file} is missing from the build");
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
+    }
+
+    /// <summary>One replica's turn at the schema: a transaction holding the dialect's cross-process lock.</summary>
+    private sealed class SchemaTurn(PlacementDbContext db, IDbContextTransaction transaction, SchemaDialect dialect) : IAsyncDisposable
+    {
+        public static async Task<SchemaTurn> TakeAsync(PlacementDbContext db, SchemaDialect dialect, CancellationToken cancellationToken)
+        {
+            var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            if (dialect.SerializeSql is { } serialize)
+            {
+                await db.Database.ExecuteSqlRawAsync(serialize, cancellationToken);
+            }
+
+            return new SchemaTurn(db, transaction, dialect);
+        }
+
+        public Task CommitAsync(CancellationToken cancellationToken) => transaction.CommitAsync(cancellationToken);
+
+        public async ValueTask DisposeAsync()
+        {
+            await transaction.DisposeAsync();
+            if (dialect.ReleaseSql is { } release)
+            {
+                await db.Database.ExecuteSqlRawAsync(release);
+            }
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Placement.Api.Database;
 
 namespace Placement.Api.Http;
 
@@ -13,6 +14,11 @@ public sealed class ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorH
         try
         {
             await next(http);
+        }
+        catch (Exception e) when (!http.Response.HasStarted && DatabaseUnavailableException.FindIn(e) is { } unavailable)
+        {
+            // Upstream has no such answer; its database errors pass its handlers, as this does (no vary).
+            await RenderAsync(http, new PlacementException(HttpStatusCode.ServiceUnavailable, unavailable.Message), raised: true);
         }
         catch (Exception e) when (!http.Response.HasStarted && !http.RequestAborted.IsCancellationRequested)
         {

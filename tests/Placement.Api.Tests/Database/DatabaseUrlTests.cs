@@ -1,4 +1,6 @@
 using Microsoft.Data.Sqlite;
+using MySqlConnector;
+using Npgsql;
 using Placement.Api.Database;
 
 namespace Placement.Api.Tests.Database;
@@ -42,17 +44,79 @@ public class DatabaseUrlTests
         Assert.NotEqual(DatabaseUrl.Parse("sqlite://").ConnectionString, DatabaseUrl.Parse("sqlite://").ConnectionString);
 
     [Theory]
-    [InlineData("postgresql://placement:secret@db/placement", "PostgreSQL")]
-    [InlineData("postgresql+psycopg2://placement:secret@db/placement", "PostgreSQL")]
-    [InlineData("mysql+pymysql://placement:secret@db/placement", "MySQL/MariaDB")]
-    [InlineData("mysql://placement:secret@db/placement", "MySQL/MariaDB")]
-    public void PlannedBackendsAreRejectedAsNotSupportedYet(string url, string backend)
+    [InlineData("postgresql://placement:secret@db.example.org/placement")]
+    [InlineData("postgresql+psycopg2://placement:secret@db.example.org:5432/placement")]
+    [InlineData("postgresql+psycopg://placement:secret@db.example.org/placement")]
+    [InlineData("postgres://placement:secret@db.example.org/placement")]
+    public void PostgresqlUrlsAsDeploymentsWriteThem(string url)
     {
-        var error = Assert.Throws<DatabaseUrlException>(() => DatabaseUrl.Parse(url));
+        var parsed = DatabaseUrl.Parse(url);
 
-        Assert.Contains(backend, error.Message);
-        Assert.Contains("not supported yet", error.Message);
-        Assert.DoesNotContain("secret", error.Message);
+        Assert.Equal(DatabaseProvider.Postgresql, parsed.Provider);
+        var builder = new NpgsqlConnectionStringBuilder(parsed.ConnectionString);
+        Assert.Equal(("db.example.org", 5432, "placement", "secret", "placement"),
+            (builder.Host, builder.Port, builder.Username, builder.Password, builder.Database));
+        Assert.True(builder.Pooling);
+        Assert.Equal(55, builder.MaxPoolSize);
+    }
+
+    [Fact]
+    public void PostgresqlUrlCredentialsArePercentDecodedAndIpv6HostsUnbracketed()
+    {
+        var builder = new NpgsqlConnectionStringBuilder(
+            DatabaseUrl.Parse("postgresql://pl%40ce:p%40ss%3Aw%2Fd@[2001:db8::1]:6432/my%20db").ConnectionString);
+
+        Assert.Equal(("2001:db8::1", 6432, "pl@ce", "p@ss:w/d", "my db"),
+            (builder.Host, builder.Port, builder.Username, builder.Password, builder.Database));
+    }
+
+    [Fact]
+    public void PostgresqlQueryOptionsAreMapped()
+    {
+        var builder = new NpgsqlConnectionStringBuilder(DatabaseUrl.Parse(
+            "postgresql+psycopg2://placement:pw@/placement?host=/run/postgresql&sslmode=verify-full&sslrootcert=/etc/ca.pem"
+            + "&connect_timeout=7&application_name=placement+api&target_session_attrs=read-write").ConnectionString);
+
+        Assert.Equal("/run/postgresql", builder.Host);
+        Assert.Equal(SslMode.VerifyFull, builder.SslMode);
+        Assert.Equal("/etc/ca.pem", builder.RootCertificate);
+        Assert.Equal(7, builder.Timeout);
+        Assert.Equal("placement api", builder.ApplicationName);
+        Assert.Equal("read-write", builder.TargetSessionAttributes);
+    }
+
+    [Fact]
+    public void APostgresqlUrlWithoutHostUsesTheLocalSocketAsLibpqDoes() =>
+        Assert.Equal("/var/run/postgresql", new NpgsqlConnectionStringBuilder(DatabaseUrl.Parse("postgresql:///placement").ConnectionString).Host);
+
+    [Theory]
+    [InlineData("mysql+pymysql://placement:secret@db.example.org/placement?charset=utf8")]
+    [InlineData("mysql://placement:secret@db.example.org:3306/placement")]
+    [InlineData("mysql+mysqldb://placement:secret@db.example.org/placement?charset=utf8mb4")]
+    [InlineData("mariadb+pymysql://placement:secret@db.example.org/placement")]
+    public void MysqlUrlsAsDeploymentsWriteThem(string url)
+    {
+        var parsed = DatabaseUrl.Parse(url);
+
+        Assert.Equal(DatabaseProvider.Mysql, parsed.Provider);
+        var builder = new MySqlConnectionStringBuilder(parsed.ConnectionString);
+        Assert.Equal(("db.example.org", 3306u, "placement", "secret", "placement"),
+            (builder.Server, builder.Port, builder.UserID, builder.Password, builder.Database));
+        Assert.Equal(55u, builder.MaximumPoolSize);
+    }
+
+    [Fact]
+    public void MysqlQueryOptionsAreMapped()
+    {
+        var builder = new MySqlConnectionStringBuilder(DatabaseUrl.Parse(
+            "mysql+pymysql://placement:p%40ss@/placement?unix_socket=/run/mysqld/mysqld.sock&ssl_ca=/etc/ca.pem&connect_timeout=5").ConnectionString);
+
+        Assert.Equal("/run/mysqld/mysqld.sock", builder.Server);
+        Assert.Equal(MySqlConnectionProtocol.UnixSocket, builder.ConnectionProtocol);
+        Assert.Equal("p@ss", builder.Password);
+        Assert.Equal("/etc/ca.pem", builder.SslCa);
+        Assert.Equal(MySqlSslMode.VerifyCA, builder.SslMode);
+        Assert.Equal(5u, builder.ConnectionTimeout);
     }
 
     [Theory]
@@ -65,6 +129,17 @@ public class DatabaseUrlTests
     [InlineData("sqlite://localhost/p.db", "no host")]
     [InlineData("sqlite:////tmp/p.db?timeout=5", "query parameters")]
     [InlineData("sqlite:////tmp/", "directory")]
+    [InlineData("postgresql+asyncpg://u:secret@db/x", "unknown PostgreSQL driver 'asyncpg'")]
+    [InlineData("postgresql://u:secret@db", "names no database")]
+    [InlineData("postgresql://u:secret@db:port/x", "'port' in the database URL must be a positive integer")]
+    [InlineData("postgresql://u:secret@db/x?sslmode=sometimes", "'sslmode' in the database URL must be")]
+    [InlineData("postgresql://u:secret@db/x?charset=utf8", "unsupported option 'charset'")]
+    [InlineData("postgresql://u:secret@db/x?connect_timeout=-1", "'connect_timeout' in the database URL must be a positive integer")]
+    [InlineData("postgresql://u:secret@[::1/x", "unclosed '['")]
+    [InlineData("mysql+aiomysql://u:secret@db/x", "unknown MySQL driver 'aiomysql'")]
+    [InlineData("mysql+pymysql://u:secret@db/x?charset=latin1", "'charset' in the database URL must be utf8")]
+    [InlineData("mysql+pymysql://u:secret@db/x?read_default_file=/etc/my.cnf", "unsupported option 'read_default_file'")]
+    [InlineData("mysql://u:secret@db", "names no database")]
     public void MalformedUrlsAreRejectedWithTheReason(string url, string reason)
     {
         var error = Assert.Throws<DatabaseUrlException>(() => DatabaseUrl.Parse(url));

@@ -69,10 +69,11 @@ public class SchemaManagerTests
         }
     }
 
-    [Fact]
-    public async Task ASecondSyncChangesNothing()
+    [Theory]
+    [MemberData(nameof(TestBackends.All), MemberType = typeof(TestBackends))]
+    public async Task ASecondSyncChangesNothing(string backend)
     {
-        using var db = new TestDatabase();
+        using var db = new TestDatabase(backend);
         await db.Schema.SyncAsync();
         var schema = db.SchemaDump();
         var data = db.Query("SELECT id || name || created_at FROM resource_classes UNION ALL SELECT id || name || created_at FROM traits");
@@ -84,15 +85,15 @@ public class SchemaManagerTests
         Assert.Equal(["a082b8bb98d0"], db.Query("SELECT version_num FROM alembic_version"));
     }
 
-    [Fact]
-    public async Task ServersSyncingAnEmptyDatabaseAtOnceCreateOneSchema()
+    [Theory]
+    [MemberData(nameof(TestBackends.All), MemberType = typeof(TestBackends))]
+    public async Task ServersSyncingAnEmptyDatabaseAtOnceCreateOneSchema(string backend)
     {
-        using var db = new TestDatabase();
-        using var other = db.Connect();
+        using var db = new TestDatabase(backend);
+        var others = Enumerable.Range(0, 3).Select(_ => db.Connect()).ToList();
 
-        await Task.WhenAll(
-            Task.Run(() => db.Schema.SyncAsync()),
-            Task.Run(() => other.GetRequiredService<SchemaManager>().SyncAsync()));
+        await Task.WhenAll(others.Select(other => Task.Run(() => other.GetRequiredService<SchemaManager>().SyncAsync())));
+        others.ForEach(other => other.Dispose());
 
         Assert.Equal(["a082b8bb98d0"], db.Query("SELECT version_num FROM alembic_version"));
         Assert.Equal(["377"], db.Query("SELECT count(*) FROM traits"));
@@ -110,10 +111,11 @@ public class SchemaManagerTests
         Assert.Empty(db.Query("SELECT name FROM sqlite_master"));
     }
 
-    [Fact]
-    public async Task StartWithoutSyncRestoresMissingStandardData()
+    [Theory]
+    [MemberData(nameof(TestBackends.All), MemberType = typeof(TestBackends))]
+    public async Task StartWithoutSyncRestoresMissingStandardData(string backend)
     {
-        using var db = new TestDatabase();
+        using var db = new TestDatabase(backend);
         await db.Schema.SyncAsync();
         db.Execute("DELETE FROM traits WHERE name = 'COMPUTE_ACCELERATORS'; DELETE FROM resource_classes WHERE name = 'PCPU'");
 

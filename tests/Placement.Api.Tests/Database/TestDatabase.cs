@@ -1,52 +1,84 @@
+using System.Data.Common;
+using System.Diagnostics;
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using MySqlConnector;
+using Npgsql;
 using Placement.Api.Database;
 
 namespace Placement.Api.Tests.Database;
 
-/// <summary>An SQLite file in a fresh temporary directory, with the services AddPlacementDatabase registers.</summary>
+/// <summary>
+/// A new, empty database on one backend ("sqlite": a file in a fresh temporary directory;
+/// "postgresql", "mysql": a database on the server <see cref="TestBackends"/> names), with the services
+/// AddPlacementDatabase registers.
+/// </summary>
 internal sealed class TestDatabase : IDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("placement-db-").FullName;
+    private readonly string? _directory;
+    private readonly string? _serverDatabase;
 
-    public TestDatabase()
+    public TestDatabase(string backend = "sqlite")
     {
-        Path = System.IO.Path.Combine(_directory, "placement.db");
+        Backend = backend;
+        switch (backend)
+        {
+            case "sqlite":
+                _directory = Directory.CreateTempSubdirectory("placement-db-").FullName;
+                Url = $"sqlite:///{Path.Combine(_directory, "placement.db")}";
+                break;
+            case "postgresql" or "mysql":
+                _serverDatabase = $"test_{Guid.NewGuid():N}";
+                ExecuteOnServer($"CREATE DATABASE {_serverDatabase}");
+                Url = $"{TestBackends.Server(backend)}/{_serverDatabase}";
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(backend), backend, "no such test backend");
+        }
+
         Services = Connect();
     }
 
-    public string Path { get; }
+    public string Backend { get; }
+
+    /// <summary>The SQLAlchemy URL, as upstream and our server are configured with it.</summary>
+    public string Url { get; }
 
     public ServiceProvider Services { get; }
 
     public SchemaManager Schema => Services.GetRequiredService<SchemaManager>();
 
-    /// <summary>Another, independent set of services on the same file, as a second server process would have.</summary>
+    /// <summary>Another, independent set of services on the same database, as a second server process would have.</summary>
     public ServiceProvider Connect() =>
-        new ServiceCollection().AddLogging().AddPlacementDatabase(DatabaseUrl.Parse($"sqlite:///{Path}")).BuildServiceProvider();
+        new ServiceCollection().AddLogging().AddPlacementDatabase(DatabaseUrl.Parse(Url)).BuildServiceProvider();
 
     public PlacementDbContext CreateContext() =>
         Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<PlacementDbContext>>().CreateDbContext();
 
     /// <summary>
-    /// sqlite_master, what `sqlite3 DB .schema` prints, sorted: upstream's migration that rebuilds
-    /// consumers recreates its indexes in an order that varies from run to run.
+    /// The schema as the backend's own tool prints it: SQLite's sqlite_master, sorted (upstream's
+    /// migration that rebuilds consumers recreates its indexes in an order that varies from run to
+    /// run); PostgreSQL's pg_dump --schema-only and MySQL's mariadb-dump --no-data (in a stable order).
     /// </summary>
-    public IReadOnlyList<string> SchemaDump() =>
-        Query("SELECT type || ' ' || name || ' ' || tbl_name || ' ' || coalesce(sql, '') FROM sqlite_master ORDER BY type, name");
+    public IReadOnlyList<string> SchemaDump() => Backend switch
+    {
+        "sqlite" => Query("SELECT type || ' ' || name || ' ' || tbl_name || ' ' || coalesce(sql, '') FROM sqlite_master ORDER BY type, name"),
+        "postgresql" => PgDump(),
+        _ => MariadbDump(),
+    };
 
     /// <summary>Runs a query on a plain connection (no EF, no conversions) and returns the first column as text.</summary>
     public IReadOnlyList<string> Query(string sql)
     {
-        using var connection = new SqliteConnection($"Data Source={Path};Pooling=False");
-        connection.Open();
+        using var connection = OpenPlainConnection();
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         using var reader = command.ExecuteReader();
         var values = new List<string>();
         while (reader.Read())
         {
-            values.Add(reader.IsDBNull(0) ? "NULL" : reader.GetString(0));
+            values.Add(reader.IsDBNull(0) ? "NULL" : Convert.ToString(reader.GetValue(0), CultureInfo.InvariantCulture)!);
         }
 
         return values;
@@ -54,8 +86,7 @@ internal sealed class TestDatabase : IDisposable
 
     public void Execute(string sql)
     {
-        using var connection = new SqliteConnection($"Data Source={Path};Pooling=False");
-        connection.Open();
+        using var connection = OpenPlainConnection();
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
@@ -64,7 +95,134 @@ internal sealed class TestDatabase : IDisposable
     public void Dispose()
     {
         Services.Dispose();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
+        if (_directory is not null)
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(_directory, recursive: true);
+        }
+
+        if (_serverDatabase is not null)
+        {
+            NpgsqlConnection.ClearAllPools();
+            MySqlConnection.ClearAllPools();
+            ExecuteOnServer(Backend == "postgresql"
+                ? $"DROP DATABASE IF EXISTS {_serverDatabase} WITH (FORCE)"
+                : $"DROP DATABASE IF EXISTS {_serverDatabase}");
+        }
+    }
+
+    private DbConnection OpenPlainConnection()
+    {
+        DbConnection connection = Backend switch
+        {
+            "sqlite" => new SqliteConnection($"Data Source={Path.Combine(_directory!, "placement.db")};Pooling=False"),
+            _ => PlainServerConnection(Backend, Url),
+        };
+        connection.Open();
+        if (connection is MySqlConnection)
+        {
+            // The tests' SQL is written the standard way: || concatenates, "" quotes names.
+            using var mode = connection.CreateCommand();
+            mode.CommandText = "SET SESSION sql_mode = CONCAT(@@sql_mode, ',PIPES_AS_CONCAT,ANSI_QUOTES')";
+            mode.ExecuteNonQuery();
+        }
+
+        return connection;
+    }
+
+    private static DbConnection PlainServerConnection(string backend, string url) => backend == "postgresql"
+        ? new NpgsqlConnection(new NpgsqlConnectionStringBuilder(DatabaseUrl.Parse(url).ConnectionString) { Pooling = false }.ConnectionString)
+        : new MySqlConnection(new MySqlConnectionStringBuilder(DatabaseUrl.Parse(url).ConnectionString) { Pooling = false }.ConnectionString);
+
+    private void ExecuteOnServer(string sql)
+    {
+        using var connection = PlainServerConnection(Backend, $"{TestBackends.Server(Backend)}/{(Backend == "postgresql" ? "postgres" : "mysql")}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private List<string> MariadbDump()
+    {
+        var builder = new MySqlConnectionStringBuilder(DatabaseUrl.Parse(Url).ConnectionString);
+        var output = RunDump(new ProcessStartInfo("mariadb-dump", ["--no-data", "--skip-comments", "--skip-add-drop-table", "--skip-set-charset",
+            "-h", builder.Server, "-P", builder.Port.ToString(CultureInfo.InvariantCulture), "-u", builder.UserID, builder.Database])
+        {
+            Environment = { ["MYSQL_PWD"] = builder.Password },
+        });
+        // The next AUTO_INCREMENT value says how many rows were ever added, not what the schema is.
+        return output.Select(line => System.Text.RegularExpressions.Regex.Replace(line, " AUTO_INCREMENT=[0-9]+", "")).ToList();
+    }
+
+    private static List<string> RunDump(ProcessStartInfo start)
+    {
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"{start.FileName} failed: {error.Result}");
+        return output.Split('\n').ToList();
+    }
+
+    private List<string> PgDump()
+    {
+        var builder = new NpgsqlConnectionStringBuilder(DatabaseUrl.Parse(Url).ConnectionString);
+        var output = RunDump(new ProcessStartInfo("pg_dump", ["--schema-only", "--no-owner", "--no-privileges",
+            "-h", builder.Host!, "-p", builder.Port.ToString(CultureInfo.InvariantCulture), "-U", builder.Username!, builder.Database!])
+        {
+            Environment = { ["PGPASSWORD"] = builder.Password },
+        });
+        // \restrict and \unrestrict carry a random key per dump.
+        return output.Where(line => !line.StartsWith("\\restrict", StringComparison.Ordinal)
+            && !line.StartsWith("\\unrestrict", StringComparison.Ordinal)).ToList();
+    }
+}
+
+/// <summary>
+/// The backends tests run on: SQLite always; PostgreSQL when PLACEMENT_TEST_POSTGRESQL names a
+/// server, MySQL/MariaDB when PLACEMENT_TEST_MYSQL does (SCHEME://user:password@host:port, as
+/// tests/databases/server start prints it).
+/// </summary>
+internal static class TestBackends
+{
+    public static string? PostgresqlServer { get; } = Environment.GetEnvironmentVariable("PLACEMENT_TEST_POSTGRESQL")?.TrimEnd('/');
+
+    public static string? MysqlServer { get; } = Environment.GetEnvironmentVariable("PLACEMENT_TEST_MYSQL")?.TrimEnd('/');
+
+    public static string Server(string backend) =>
+        (backend == "postgresql" ? PostgresqlServer : MysqlServer) ?? throw new InvalidOperationException($"no {backend} test server");
+
+    public static TheoryData<string> All
+    {
+        get
+        {
+            var backends = new TheoryData<string> { "sqlite" };
+            if (PostgresqlServer is not null)
+            {
+                backends.Add("postgresql");
+            }
+
+            if (MysqlServer is not null)
+            {
+                backends.Add("mysql");
+            }
+
+            return backends;
+        }
+    }
+}
+
+/// <summary>A test of what only a database server shows; skipped, saying why, without PLACEMENT_TEST_POSTGRESQL.</summary>
+internal sealed class PostgresqlFactAttribute : FactAttribute
+{
+    public PostgresqlFactAttribute()
+    {
+        if (TestBackends.PostgresqlServer is null)
+        {
+            Skip = "no PostgreSQL server: set PLACEMENT_TEST_POSTGRESQL (tests/run does)";
+        }
     }
 }

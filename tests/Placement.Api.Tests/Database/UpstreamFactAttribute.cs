@@ -11,3 +11,15 @@ internal sealed class UpstreamFactAttribute : FactAttribute
         }
     }
 }
+
+/// <summary>A theory that runs upstream Placement; skipped, saying why, where /usr/bin/python3 cannot import it.</summary>
+internal sealed class UpstreamTheoryAttribute : TheoryAttribute
+{
+    public UpstreamTheoryAttribute()
+    {
+        if (UpstreamPlacement.Unavailable is { } reason)
+        {
+            Skip = reason;
+        }
+    }
+}

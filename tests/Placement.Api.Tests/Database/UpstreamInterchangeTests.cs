@@ -8,33 +8,35 @@ namespace Placement.Api.Tests.Database;
 /// <summary>Upstream Placement and this server open each other's databases.</summary>
 public class UpstreamInterchangeTests
 {
-    [UpstreamFact]
-    public async Task OurSchemaIsByteForByteUpstreamsAndUpstreamCallsItCurrent()
+    [UpstreamTheory]
+    [MemberData(nameof(TestBackends.All), MemberType = typeof(TestBackends))]
+    public async Task OurSchemaIsByteForByteUpstreamsAndUpstreamCallsItCurrent(string backend)
     {
-        using var ours = new TestDatabase();
-        using var theirs = new TestDatabase();
+        using var ours = new TestDatabase(backend);
+        using var theirs = new TestDatabase(backend);
         await ours.Schema.SyncAsync();
-        await UpstreamPlacement.SyncAsync(theirs.Path);
+        await UpstreamPlacement.SyncAsync(theirs.Url);
 
         Assert.Equal(theirs.SchemaDump(), ours.SchemaDump());
-        Assert.Equal(SchemaManager.HeadRevision, await UpstreamPlacement.VersionAsync(ours.Path));
+        Assert.Equal(SchemaManager.HeadRevision, await UpstreamPlacement.VersionAsync(ours.Url));
 
         var schema = ours.SchemaDump();
-        await UpstreamPlacement.SyncAsync(ours.Path);
+        await UpstreamPlacement.SyncAsync(ours.Url);
         Assert.Equal(schema, ours.SchemaDump());
     }
 
-    [UpstreamFact]
-    public async Task UpstreamReadsEveryRowWeWriteAndAddsNoStandardData()
+    [UpstreamTheory]
+    [MemberData(nameof(TestBackends.All), MemberType = typeof(TestBackends))]
+    public async Task UpstreamReadsEveryRowWeWriteAndAddsNoStandardData(string backend)
     {
-        using var ours = new TestDatabase();
+        using var ours = new TestDatabase(backend);
         await ours.Schema.SyncAsync();
         await using (var context = ours.CreateContext())
         {
             await WriteOneOfEverythingAsync(context);
         }
 
-        var upstream = await UpstreamPlacement.StartAndReadAsync(ours.Path);
+        var upstream = await UpstreamPlacement.StartAndReadAsync(ours.Url);
 
         await using (var context = ours.CreateContext())
         {
@@ -56,11 +58,12 @@ public class UpstreamInterchangeTests
         }
     }
 
-    [UpstreamFact]
-    public async Task WeAcceptADatabaseUpstreamCreatedAsCurrent()
+    [UpstreamTheory]
+    [MemberData(nameof(TestBackends.All), MemberType = typeof(TestBackends))]
+    public async Task WeAcceptADatabaseUpstreamCreatedAsCurrent(string backend)
     {
-        using var theirs = new TestDatabase();
-        var upstream = await UpstreamPlacement.StartAndReadAsync(theirs.Path);
+        using var theirs = new TestDatabase(backend);
+        var upstream = await UpstreamPlacement.StartAndReadAsync(theirs.Url);
 
         Assert.Equal(SchemaManager.HeadRevision, await theirs.Schema.CurrentRevisionAsync());
         await theirs.Schema.EnsureReadyAsync();
@@ -75,13 +78,14 @@ public class UpstreamInterchangeTests
         Assert.All(traits, t => Assert.Equal(DateTimeKind.Utc, t.CreatedAt!.Value.Kind));
     }
 
-    [UpstreamFact]
-    public async Task SyncUpgradesADatabaseOfPlacement8ToUpstreamMastersHead()
+    [UpstreamTheory]
+    [MemberData(nameof(TestBackends.All), MemberType = typeof(TestBackends))]
+    public async Task SyncUpgradesADatabaseOfPlacement8ToUpstreamMastersHead(string backend)
     {
-        using var placement8 = new TestDatabase();
-        using var master = new TestDatabase();
-        await UpstreamPlacement.SyncAsync(placement8.Path, atMasterHead: false);
-        await UpstreamPlacement.SyncAsync(master.Path);
+        using var placement8 = new TestDatabase(backend);
+        using var master = new TestDatabase(backend);
+        await UpstreamPlacement.SyncAsync(placement8.Url, atMasterHead: false);
+        await UpstreamPlacement.SyncAsync(master.Url);
 
         var error = await Assert.ThrowsAsync<DatabaseSchemaException>(() => placement8.Schema.EnsureReadyAsync());
         Assert.Contains("422ece571366", error.Message);
@@ -89,7 +93,7 @@ public class UpstreamInterchangeTests
         await placement8.Schema.SyncAsync();
 
         Assert.Equal(master.SchemaDump(), placement8.SchemaDump());
-        Assert.Equal(SchemaManager.HeadRevision, await UpstreamPlacement.VersionAsync(placement8.Path));
+        Assert.Equal(SchemaManager.HeadRevision, await UpstreamPlacement.VersionAsync(placement8.Url));
     }
 
     private static async Task WriteOneOfEverythingAsync(PlacementDbContext context)

@@ -4,8 +4,8 @@ using System.Text.Json;
 namespace Placement.Api.Tests.Database;
 
 /// <summary>
-/// Upstream Placement (Debian's python3-placement under /usr/bin/python3) run against an SQLite
-/// file, at master's alembic head: Debian ships 8.0.0, so master's one later migration is added.
+/// Upstream Placement (Debian's python3-placement under /usr/bin/python3) run against a database
+/// given by its SQLAlchemy URL, at master's alembic head: Debian ships 8.0.0, so master's one later migration is added.
 /// </summary>
 internal static class UpstreamPlacement
 {
@@ -17,18 +17,18 @@ internal static class UpstreamPlacement
     public static string? Unavailable { get; } = CheckAvailable();
 
     /// <summary>placement-manage db sync, at master's head (or at Debian's 8.0.0 head).</summary>
-    public static Task SyncAsync(string dbPath, bool atMasterHead = true) => RunAsync(dbPath, atMasterHead ? "sync" : "sync-8.0.0");
+    public static Task SyncAsync(string url, bool atMasterHead = true) => RunAsync(url, atMasterHead ? "sync" : "sync-8.0.0");
 
     /// <summary>placement-manage db version.</summary>
-    public static async Task<string> VersionAsync(string dbPath) => (await RunAsync(dbPath, "version")).Trim();
+    public static async Task<string> VersionAsync(string url) => (await RunAsync(url, "version")).Trim();
 
     /// <summary>
     /// Does what upstream's server does at start (db sync with sync_on_startup, standard traits and
     /// classes), then reads every table through upstream's models.
     /// </summary>
-    public static async Task<JsonElement> StartAndReadAsync(string dbPath)
+    public static async Task<JsonElement> StartAndReadAsync(string url)
     {
-        var output = await RunAsync(dbPath, "start");
+        var output = await RunAsync(url, "start");
         return JsonDocument.Parse(output.Trim().Split('\n')[^1]).RootElement;
     }
 
@@ -50,10 +50,10 @@ internal static class UpstreamPlacement
         }
     }
 
-    private static async Task<string> RunAsync(string dbPath, string command)
+    private static async Task<string> RunAsync(string url, string command)
     {
         var script = Path.Combine(ScriptDirectory.Value, "upstream_placement.py");
-        using var process = Process.Start(new ProcessStartInfo(Python, [script, dbPath, command])
+        using var process = Process.Start(new ProcessStartInfo(Python, [script, url, command])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -64,7 +64,7 @@ internal static class UpstreamPlacement
         await process.WaitForExitAsync(timeout.Token);
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"upstream `{command}` on {dbPath} failed ({process.ExitCode}):\n{await error}\n{await output}");
+            throw new InvalidOperationException($"upstream `{command}` failed ({process.ExitCode}):\n{await error}\n{await output}");
         }
 
         return await output;
@@ -106,9 +106,9 @@ internal static class UpstreamPlacement
         import sys
         import tempfile
 
-        # usage: upstream_placement.py DB_PATH sync|sync-8.0.0|version|start
-        db_path, command = sys.argv[1], sys.argv[2]
-        os.environ['OS_PLACEMENT_DATABASE__CONNECTION'] = 'sqlite:///' + os.path.abspath(db_path)
+        # usage: upstream_placement.py DATABASE_URL sync|sync-8.0.0|version|start
+        url, command = sys.argv[1], sys.argv[2]
+        os.environ['OS_PLACEMENT_DATABASE__CONNECTION'] = url
         os.environ['OS_PLACEMENT_CONFIG_DIR'] = tempfile.mkdtemp()  # no /etc/placement/placement.conf
 
         from placement.db.sqlalchemy import migration  # noqa: E402

@@ -1,0 +1,85 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using MySqlConnector;
+using Npgsql;
+
+namespace Placement.Api.Database;
+
+/// <summary>
+/// Sees every failed connection, command and commit, and turns those that mean "the server is
+/// unreachable" into <see cref="DatabaseUnavailableException"/>. It also empties the connection pool
+/// then: after a server restart every pooled connection is dead, and without this each of them
+/// would fail one more request before the pool is fresh again.
+/// </summary>
+internal sealed class DatabaseOutageDetector(ILogger<DatabaseOutageDetector> logger)
+    : IDbConnectionInterceptor, IDbCommandInterceptor, IDbTransactionInterceptor
+{
+    public void ConnectionFailed(DbConnection connection, ConnectionErrorEventData eventData) =>
+        ThrowIfOutage(connection, eventData.Exception);
+
+    public Task ConnectionFailedAsync(DbConnection connection, ConnectionErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        ThrowIfOutage(connection, eventData.Exception);
+        return Task.CompletedTask;
+    }
+
+    public void CommandFailed(DbCommand command, CommandErrorEventData eventData) =>
+        ThrowIfOutage(command.Connection, eventData.Exception);
+
+    public Task CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        ThrowIfOutage(command.Connection, eventData.Exception);
+        return Task.CompletedTask;
+    }
+
+    public void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData) =>
+        ThrowIfOutage(transaction.Connection, eventData.Exception);
+
+    public Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        ThrowIfOutage(transaction.Connection, eventData.Exception);
+        return Task.CompletedTask;
+    }
+
+    private void ThrowIfOutage(DbConnection? connection, Exception error)
+    {
+        // MySqlConnector closes a connection whose server went away; what comes next (the commit
+        // after a successful insert, say) then fails with "Connection must be Open".
+        var lostConnection = error is InvalidOperationException && connection is { State: not System.Data.ConnectionState.Open };
+        if (!lostConnection && !IsOutage(error))
+        {
+            return;
+        }
+
+        logger.LogWarning("Database unavailable: {Error}", error.Message);
+        switch (connection)
+        {
+            case NpgsqlConnection npgsql:
+                NpgsqlConnection.ClearPool(npgsql);
+                break;
+            case MySqlConnection mysql:
+                MySqlConnection.ClearPool(mysql);
+                break;
+        }
+
+        throw new DatabaseUnavailableException(error);
+    }
+
+    /// <summary>
+    /// Lost or refused connections, server shutdowns, pool or connect timeouts. Not deadlocks or
+    /// serialization failures: those are answers from a working server.
+    /// </summary>
+    internal static bool IsOutage(Exception error) => error switch
+    {
+        // 08: connection exception; 57P: operator intervention (shutdown, restart); 53: out of connections or memory.
+        PostgresException e => e.SqlState.StartsWith("08", StringComparison.Ordinal)
+            || e.SqlState.StartsWith("57P", StringComparison.Ordinal)
+            || e.SqlState.StartsWith("53", StringComparison.Ordinal),
+        NpgsqlException e => e.IsTransient || e.InnerException is System.Net.Sockets.SocketException or IOException or TimeoutException,
+        MySqlException e => e.ErrorCode is MySqlErrorCode.UnableToConnectToHost or MySqlErrorCode.ConnectionCountError
+                or MySqlErrorCode.ServerShutdown or MySqlErrorCode.QueryInterrupted or MySqlErrorCode.TooManyUserConnections
+                or MySqlErrorCode.CommandTimeoutExpired
+            || e.InnerException is System.Net.Sockets.SocketException or IOException or EndOfStreamException,
+        _ => false,
+    };
+}

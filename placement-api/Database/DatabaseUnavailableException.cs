@@ -1,0 +1,23 @@
+namespace Placement.Api.Database;
+
+/// <summary>
+/// The database cannot be reached (down, restarting, out of connections): the request fails with
+/// 503 and the next one tries again. Thrown by <see cref="DatabaseOutageDetector"/>.
+/// </summary>
+public sealed class DatabaseUnavailableException(Exception cause)
+    : Exception("The database is unavailable; try again later.", cause)
+{
+    /// <summary>This exception in <paramref name="error"/>'s chain of inner exceptions (EF wraps what it catches), or null.</summary>
+    public static DatabaseUnavailableException? FindIn(Exception? error)
+    {
+        for (; error is not null; error = error.InnerException)
+        {
+            if (error is DatabaseUnavailableException unavailable)
+            {
+                return unavailable;
+            }
+        }
+
+        return null;
+    }
+}
