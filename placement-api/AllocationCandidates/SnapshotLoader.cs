@@ -13,13 +13,16 @@ namespace Placement.Api.AllocationCandidates;
 public static class SnapshotLoader
 {
     /// <summary>
-    /// Runs <paramref name="read"/> in one read transaction: a consistent picture, and no write lock
-    /// (a deferred SQLite transaction only reads; WAL gives it one snapshot).
+    /// Runs <paramref name="read"/> in one read transaction, so it sees one consistent picture: on SQLite a
+    /// deferred transaction (no write lock; WAL gives it a snapshot), elsewhere REPEATABLE READ (a snapshot on
+    /// PostgreSQL and InnoDB).
     /// </summary>
     public static async Task<T> InReadTransactionAsync<T>(PlacementDbContext db, Func<Task<T>> read, CancellationToken cancellationToken)
     {
         await db.Database.OpenConnectionAsync(cancellationToken);
-        await using var transaction = ((SqliteConnection)db.Database.GetDbConnection()).BeginTransaction(deferred: true);
+        await using var transaction = db.Database.IsSqlite()
+            ? ((SqliteConnection)db.Database.GetDbConnection()).BeginTransaction(deferred: true)
+            : await db.Database.GetDbConnection().BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
         await db.Database.UseTransactionAsync(transaction, cancellationToken);
         try
         {

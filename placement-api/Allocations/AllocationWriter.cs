@@ -47,10 +47,17 @@ public sealed class AllocationWriter(PlacementDbContext db, PlacementSettings se
         for (var attempt = 1; attempt <= attempts; attempt++)
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            if (await TryWriteAsync(requests, cancellationToken))
+            try
             {
-                await transaction.CommitAsync(cancellationToken);
-                return;
+                if (await TryWriteAsync(requests, cancellationToken))
+                {
+                    await transaction.CommitAsync(cancellationToken);
+                    return;
+                }
+            }
+            catch (Exception e) when (DuplicateEntry.IsDeadlock(e) && attempt < attempts)
+            {
+                db.ChangeTracker.Clear();
             }
             await transaction.RollbackAsync(cancellationToken);
             logger.LogDebug("Retrying allocations write on resource provider generation conflict");

@@ -19,6 +19,8 @@ public sealed class ConsumerStore(PlacementDbContext db, PlacementSettings setti
     /// <summary>The type name of consumers without one (upstream: NULL_CONSUMER_TYPE_ALIAS; never a row).</summary>
     public const string UnknownConsumerType = "unknown";
 
+    private static DateTime Clock => DateTime.UtcNow;
+
     /// <summary>
     /// Upstream's ensure_consumer and update_consumers: checks the generation the caller expects
     /// (409 otherwise), creates the consumer if new, and records the owner and type asked for.
@@ -66,7 +68,7 @@ public sealed class ConsumerStore(PlacementDbContext db, PlacementSettings setti
                     .SetProperty(c => c.ProjectId, projectId)
                     .SetProperty(c => c.UserId, userId)
                     .SetProperty(c => c.ConsumerTypeId, typeId)
-                    .SetProperty(c => c.UpdatedAt, DateTime.UtcNow), cancellationToken);
+                    .SetProperty(c => c.UpdatedAt, Clock), cancellationToken);
         }
         return new SeenConsumer(existing.Id, request.ConsumerUuid, existing.Generation);
     }
@@ -77,7 +79,7 @@ public sealed class ConsumerStore(PlacementDbContext db, PlacementSettings setti
             .Where(c => c.Id == consumer.Id && c.Generation == consumer.Generation)
             .ExecuteUpdateAsync(set => set
                 .SetProperty(c => c.Generation, consumer.Generation + 1)
-                .SetProperty(c => c.UpdatedAt, DateTime.UtcNow), cancellationToken) == 1;
+                .SetProperty(c => c.UpdatedAt, Clock), cancellationToken) == 1;
 
     /// <summary>Upstream's delete_consumers_if_no_allocations: a consumer exists only while it has allocations.</summary>
     public static Task DeleteIfNoAllocationsAsync(PlacementDbContext db, IReadOnlyCollection<string> consumerUuids, CancellationToken cancellationToken) =>
@@ -102,16 +104,27 @@ public sealed class ConsumerStore(PlacementDbContext db, PlacementSettings setti
         DbSet<TRow> rows, Expression<Func<TRow, bool>> match, Func<TRow> create, CancellationToken cancellationToken)
         where TRow : class
     {
-        var found = await rows.Where(match).Select(r => EF.Property<int>(r, "Id")).Take(1).ToListAsync(cancellationToken);
-        if (found.Count > 0)
+        for (var attempt = 1; ; attempt++)
         {
-            return found[0];
+            var found = await rows.Where(match).Select(r => EF.Property<int>(r, "Id")).Take(1).ToListAsync(cancellationToken);
+            if (found.Count > 0)
+            {
+                return found[0];
+            }
+            var created = create();
+            if (await DuplicateEntry.TryInsertAsync(db, created, cancellationToken))
+            {
+                var row = db.Entry(created);
+                var id = row.Property<int>("Id").CurrentValue;
+                row.State = EntityState.Detached;
+                return id;
+            }
+            // Another writer inserted it first (and may yet roll back): look again.
+            if (attempt == 5)
+            {
+                throw new InvalidOperationException("row keeps being inserted and rolled back by other writers");
+            }
         }
-        var row = rows.Add(create());
-        await db.SaveChangesAsync(cancellationToken);
-        var id = row.Property<int>("Id").CurrentValue;
-        row.State = EntityState.Detached;
-        return id;
     }
 
     private static PlacementException GenerationConflict(string expected, long? got) =>
