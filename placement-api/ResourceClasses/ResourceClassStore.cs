@@ -23,22 +23,31 @@ public static class ResourceClassStore
         await FindAsync(db, name, ct) ?? throw NotFound(name);
 
     /// <summary>
-    /// Creates a custom class with the next free id; null when a class of that name exists. The write
-    /// transaction (SQLite's BEGIN IMMEDIATE) keeps other writers out between the checks and the insert.
+    /// Creates a custom class with the next free id; null when a class of that name exists. On SQLite the
+    /// write transaction keeps other writers out between the checks and the insert; elsewhere a concurrent
+    /// insert shows as a duplicate key: of the name (null) or of the id (try the next one).
     /// </summary>
     public static async Task<ResourceClass?> TryCreateAsync(PlacementDbContext db, string name, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        if (await FindAsync(db, name, ct) is not null)
+        for (var attempt = 1; ; attempt++)
         {
-            return null;
+            if (await FindAsync(db, name, ct) is not null)
+            {
+                return null;
+            }
+            var maxId = await db.ResourceClasses.MaxAsync(rc => (int?)rc.Id, ct) ?? 0;
+            var row = new ResourceClass { Id = Math.Max(maxId + 1, ResourceClass.MinCustomId), Name = name };
+            if (await DuplicateEntry.TryInsertAsync(db, row, ct))
+            {
+                await transaction.CommitAsync(ct);
+                return Untracked(db, row);
+            }
+            if (attempt == 10)
+            {
+                throw new InvalidOperationException("resource class ids keep being taken by concurrent writers");
+            }
         }
-        var maxId = await db.ResourceClasses.MaxAsync(rc => (int?)rc.Id, ct) ?? 0;
-        var row = new ResourceClass { Id = Math.Max(maxId + 1, ResourceClass.MinCustomId), Name = name };
-        db.ResourceClasses.Add(row);
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
-        return Untracked(db, row);
     }
 
     /// <summary>Renames a custom class; null when another class has the new name.</summary>
@@ -53,7 +62,15 @@ public static class ResourceClassStore
         var row = await db.ResourceClasses.SingleOrDefaultAsync(rc => rc.Id == resourceClass.Id, ct)
             ?? throw NotFound(resourceClass.Name);
         row.Name = newName;
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (DuplicateEntry.IsDuplicateEntry(e))
+        {
+            // Another writer took the name since the check.
+            return null;
+        }
         await transaction.CommitAsync(ct);
         return Untracked(db, row);
     }

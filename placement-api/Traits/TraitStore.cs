@@ -42,8 +42,9 @@ public static class TraitStore
         await FindAsync(db, name, ct) ?? throw NotFound(name);
 
     /// <summary>
-    /// Creates a trait; null when it exists already (someone else just created it). The write
-    /// transaction (SQLite's BEGIN IMMEDIATE) keeps other writers out between the check and the insert.
+    /// Creates a trait; null when it exists already (someone else just created it). On SQLite the write
+    /// transaction keeps other writers out between the check and the insert; elsewhere a concurrent insert
+    /// of the same name shows as a duplicate key.
     /// </summary>
     public static async Task<Trait?> TryCreateAsync(PlacementDbContext db, string name, CancellationToken ct)
     {
@@ -53,8 +54,10 @@ public static class TraitStore
             return null;
         }
         var trait = new Trait { Name = name };
-        db.Traits.Add(trait);
-        await db.SaveChangesAsync(ct);
+        if (!await DuplicateEntry.TryInsertAsync(db, trait, ct))
+        {
+            return null;
+        }
         await transaction.CommitAsync(ct);
         // Handed out untracked, like every other read here.
         db.Entry(trait).State = EntityState.Detached;
