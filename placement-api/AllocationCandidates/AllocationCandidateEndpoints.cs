@@ -23,7 +23,7 @@ public static class AllocationCandidateEndpoints
         var result = CandidateEngine.Find(snapshot, request, Options(settings));
         // Candidates are computed now, so they were last modified now.
         JsonResponse.SetCacheHeaders(http, null);
-        return Results.Bytes(CandidateResponse.Serialize(result, request, version), RequestChecks.Json);
+        return new CandidateResponse(result, request, version);
     }
 
     private static CandidateOptions Options(PlacementSettings settings) => new()

@@ -8,45 +8,72 @@ namespace Placement.Api.AllocationCandidates;
 
 /// <summary>
 /// The body of <c>GET /allocation_candidates</c> as each microversion shapes it (upstream's
-/// _transform_allocation_candidates). Written straight to UTF-8: answers can hold thousands of candidates.
+/// _transform_allocation_candidates). Written straight into the response as UTF-8: answers can hold
+/// thousands of candidates (megabytes), so there is no intermediate buffer, and each provider's uuid is
+/// encoded once.
 /// </summary>
-public static class CandidateResponse
+public sealed class CandidateResponse(CandidateResult result, CandidateRequest request, Microversion version) : IResult
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static byte[] Serialize(CandidateResult result, CandidateRequest request, Microversion version)
+    public async Task ExecuteAsync(HttpContext httpContext)
     {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(buffer, WriterOptions))
+        httpContext.Response.ContentType = RequestChecks.Json;
+        Write(httpContext.Response.BodyWriter, result, request, version);
+        await httpContext.Response.BodyWriter.FlushAsync(httpContext.RequestAborted);
+    }
+
+    public static void Write(IBufferWriter<byte> output, CandidateResult result, CandidateRequest request, Microversion version)
+    {
+        var keyedByProvider = version.IsAtLeast("1.12");
+        var withMappings = version.IsAtLeast("1.34");
+        var uuids = new UuidTexts();
+        using var json = new Utf8JsonWriter(output, WriterOptions);
+        json.WriteStartObject();
+        json.WriteStartArray("allocation_requests");
+        foreach (var candidate in result.AllocationRequests)
         {
-            json.WriteStartObject();
-            json.WriteStartArray("allocation_requests");
-            foreach (var candidate in result.AllocationRequests)
+            if (keyedByProvider)
             {
-                if (version.IsAtLeast("1.12"))
-                {
-                    WriteKeyedByProvider(json, candidate, withMappings: version.IsAtLeast("1.34"));
-                }
-                else
-                {
-                    WriteProviderList(json, candidate);
-                }
+                WriteKeyedByProvider(json, candidate, withMappings, uuids);
             }
-            json.WriteEndArray();
-            WriteSummaries(json, result.ProviderSummaries, request, version);
-            json.WriteEndObject();
+            else
+            {
+                WriteProviderList(json, candidate, uuids);
+            }
         }
-        return buffer.WrittenSpan.ToArray();
+        json.WriteEndArray();
+        WriteSummaries(json, result.ProviderSummaries, request, version, uuids);
+        json.WriteEndObject();
+    }
+
+    /// <summary>Each provider uuid as JSON text, formatted and escaped once per response.</summary>
+    private sealed class UuidTexts
+    {
+        private readonly Dictionary<Guid, JsonEncodedText> _texts = [];
+
+        public JsonEncodedText this[Guid uuid]
+        {
+            get
+            {
+                if (!_texts.TryGetValue(uuid, out var text))
+                {
+                    text = JsonEncodedText.Encode(uuid.ToString("D"));
+                    _texts[uuid] = text;
+                }
+                return text;
+            }
+        }
     }
 
     /// <summary>From 1.12: the body of a PUT /allocations/{consumer_uuid}, plus (1.34) which providers served each group.</summary>
-    private static void WriteKeyedByProvider(Utf8JsonWriter json, AllocationCandidate candidate, bool withMappings)
+    private static void WriteKeyedByProvider(Utf8JsonWriter json, AllocationCandidate candidate, bool withMappings, UuidTexts uuids)
     {
         json.WriteStartObject();
         json.WriteStartObject("allocations");
         foreach (var allocation in candidate.Allocations)
         {
-            json.WriteStartObject(Uuid(allocation.ProviderUuid));
+            json.WriteStartObject(uuids[allocation.ProviderUuid]);
             WriteAmounts(json, allocation.Resources);
             json.WriteEndObject();
         }
@@ -59,7 +86,7 @@ public static class CandidateResponse
                 json.WriteStartArray(suffix);
                 foreach (var provider in providers)
                 {
-                    json.WriteStringValue(Uuid(provider));
+                    json.WriteStringValue(uuids[provider]);
                 }
                 json.WriteEndArray();
             }
@@ -69,7 +96,7 @@ public static class CandidateResponse
     }
 
     /// <summary>1.10 and 1.11: the list form of a PUT /allocations/{consumer_uuid} body.</summary>
-    private static void WriteProviderList(Utf8JsonWriter json, AllocationCandidate candidate)
+    private static void WriteProviderList(Utf8JsonWriter json, AllocationCandidate candidate, UuidTexts uuids)
     {
         json.WriteStartObject();
         json.WriteStartArray("allocations");
@@ -77,7 +104,7 @@ public static class CandidateResponse
         {
             json.WriteStartObject();
             json.WriteStartObject("resource_provider");
-            json.WriteString("uuid", Uuid(allocation.ProviderUuid));
+            json.WriteString("uuid", uuids[allocation.ProviderUuid]);
             json.WriteEndObject();
             WriteAmounts(json, allocation.Resources);
             json.WriteEndObject();
@@ -101,7 +128,7 @@ public static class CandidateResponse
     /// traits from 1.17; parent and root from 1.29.
     /// </summary>
     private static void WriteSummaries(
-        Utf8JsonWriter json, IReadOnlyList<ProviderSummary> summaries, CandidateRequest request, Microversion version)
+        Utf8JsonWriter json, IReadOnlyList<ProviderSummary> summaries, CandidateRequest request, Microversion version, UuidTexts uuids)
     {
         var requested = version.IsAtLeast("1.27")
             ? null
@@ -111,7 +138,7 @@ public static class CandidateResponse
         json.WriteStartObject("provider_summaries");
         foreach (var summary in summaries)
         {
-            json.WriteStartObject(Uuid(summary.Uuid));
+            json.WriteStartObject(uuids[summary.Uuid]);
             json.WriteStartObject("resources");
             foreach (var resource in summary.Resources)
             {
@@ -137,18 +164,16 @@ public static class CandidateResponse
             {
                 if (summary.ParentUuid is { } parent)
                 {
-                    json.WriteString("parent_provider_uuid", Uuid(parent));
+                    json.WriteString("parent_provider_uuid", uuids[parent]);
                 }
                 else
                 {
                     json.WriteNull("parent_provider_uuid");
                 }
-                json.WriteString("root_provider_uuid", Uuid(summary.RootUuid));
+                json.WriteString("root_provider_uuid", uuids[summary.RootUuid]);
             }
             json.WriteEndObject();
         }
         json.WriteEndObject();
     }
-
-    private static string Uuid(Guid uuid) => uuid.ToString("D");
 }
