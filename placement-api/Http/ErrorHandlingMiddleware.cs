@@ -58,7 +58,8 @@ public sealed class ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorH
             request.Method,
             MediaType(request.ContentType),
             microversion?.Version,
-            http.TraceIdentifier), request.Headers.Accept.ToString());
+            http.TraceIdentifier,
+            error.FromAuthMiddleware), request.Headers.Accept.ToString());
     }
 
     /// <summary>The media type without parameters, as webob's content_type.</summary>

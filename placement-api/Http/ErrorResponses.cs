@@ -39,7 +39,8 @@ public static partial class ErrorResponses
         string RequestMethod,
         string? RequestContentType,
         Microversion? Microversion,
-        string? RequestId);
+        string? RequestId,
+        bool FromAuthMiddleware = false);
 
     public static async Task WriteAsync(HttpResponse response, Error error, string? accept)
     {
@@ -61,7 +62,7 @@ public static partial class ErrorResponses
                 break;
             default:
                 contentType = JsonContentType;
-                body = RaisedByAuthMiddleware(error.Status) ? WebObJson(error, raw) : PlacementJson(error, raw);
+                body = RaisedByAuthMiddleware(error) ? WebObJson(error, raw) : PlacementJson(error, raw);
                 break;
         }
         response.StatusCode = status;
@@ -144,10 +145,10 @@ public static partial class ErrorResponses
 
     /// <summary>
     /// Upstream's auth middlewares sit outside its error formatter, so webob renders their errors itself:
-    /// noauth2's 401 and keystonemiddleware's 503 when Keystone cannot be reached. Placement raises neither.
+    /// every 401, and keystonemiddleware's 503 when Keystone cannot be reached (not the API's own 503s).
     /// </summary>
-    private static bool RaisedByAuthMiddleware(HttpStatusCode status) =>
-        status is HttpStatusCode.Unauthorized or HttpStatusCode.ServiceUnavailable;
+    private static bool RaisedByAuthMiddleware(Error error) =>
+        error.Status is HttpStatusCode.Unauthorized || error.FromAuthMiddleware;
 
     /// <summary>webob's own JSON error shape, which upstream's auth middlewares' errors use.</summary>
     private static string WebObJson(Error error, string raw) =>

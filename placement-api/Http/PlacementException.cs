@@ -21,6 +21,9 @@ public class PlacementException(HttpStatusCode status, string detail, string? er
     /// </summary>
     public bool RaisedOutsideHandler { get; init; }
 
+    /// <summary>Raised by an authentication middleware, whose errors upstream renders in webob's own shape.</summary>
+    public bool FromAuthMiddleware { get; init; }
+
     /// <summary>Extra response headers (e.g. Allow on 405).</summary>
     public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>();
 

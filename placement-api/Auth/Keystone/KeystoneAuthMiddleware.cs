@@ -88,7 +88,11 @@ public sealed class KeystoneAuthMiddleware(
             }
             catch (KeystoneUnavailableException)
             {
-                throw new PlacementException(HttpStatusCode.ServiceUnavailable, UnavailableDetail) { RaisedOutsideHandler = true };
+                throw new PlacementException(HttpStatusCode.ServiceUnavailable, UnavailableDetail)
+                {
+                    RaisedOutsideHandler = true,
+                    FromAuthMiddleware = true,
+                };
             }
             if (body is null)
             {

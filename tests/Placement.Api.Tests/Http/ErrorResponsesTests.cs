@@ -95,7 +95,18 @@ public class ErrorResponsesTests
     [Fact]
     public async Task KeystoneUnavailableUsesWebObsOwnJsonShape()
     {
-        var (_, body) = await Render(Error(HttpStatusCode.ServiceUnavailable, "The Keystone service is temporarily unavailable."), null);
+        var (_, body) = await Render(
+            Error(HttpStatusCode.ServiceUnavailable, "The Keystone service is temporarily unavailable.") with { FromAuthMiddleware = true }, null);
         Assert.Equal("""{"message":"The server is currently unavailable. Please try again at a later time.<br /><br />\nThe Keystone service is temporarily unavailable.\n\n","code":"503 Service Unavailable","title":"Service Unavailable"}""", body);
+    }
+
+    [Fact]
+    public async Task DatabaseUnavailableInsideTheApiUsesUpstreamsErrorFormat()
+    {
+        var (_, body) = await Render(Error(HttpStatusCode.ServiceUnavailable, "database unavailable", new Microversion(1, 30)), null);
+        var error = FirstError(body);
+        Assert.Equal(503, error.GetProperty("status").GetInt32());
+        Assert.Equal("Service Unavailable", error.GetProperty("title").GetString());
+        Assert.Equal("placement.undefined_code", error.GetProperty("code").GetString());
     }
 }
