@@ -25,12 +25,11 @@ public sealed class AggregateStore(PlacementDbContext db)
     public async Task SetAsync(ResourceProvider provider, IReadOnlyCollection<string> uuids, bool incrementGeneration, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var known = await db.PlacementAggregates.Where(a => a.Uuid != null && uuids.Contains(a.Uuid))
-            .ToDictionaryAsync(a => a.Uuid!, a => a.Id, ct);
-        var created = uuids.Where(u => !known.ContainsKey(u)).Select(u => new PlacementAggregate { Uuid = u }).ToList();
-        db.PlacementAggregates.AddRange(created);
-        await db.SaveChangesAsync(ct);
-        var wanted = known.Values.Concat(created.Select(a => a.Id)).ToHashSet();
+        var wanted = new HashSet<int>();
+        foreach (var uuid in uuids)
+        {
+            wanted.Add(await AggregateIdAsync(uuid, ct));
+        }
 
         var current = await db.ResourceProviderAggregates.Where(l => l.ResourceProviderId == provider.Id).ToListAsync(ct);
         db.ResourceProviderAggregates.RemoveRange(current.Where(l => !wanted.Contains(l.AggregateId)));
@@ -46,5 +45,30 @@ public sealed class AggregateStore(PlacementDbContext db)
                 ErrorCodes.ConcurrentUpdate);
         }
         await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>
+    /// The id of the aggregate with this uuid, created if never seen. Another writer (perhaps another replica)
+    /// may create the same one at the same moment: its row is then the one to use.
+    /// </summary>
+    private async Task<int> AggregateIdAsync(string uuid, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var known = await db.PlacementAggregates.Where(a => a.Uuid == uuid).Select(a => (int?)a.Id).FirstOrDefaultAsync(ct);
+            if (known is { } id)
+            {
+                return id;
+            }
+            var row = new PlacementAggregate { Uuid = uuid };
+            if (await DuplicateEntry.TryInsertAsync(db, row, ct))
+            {
+                return row.Id;
+            }
+            if (attempt == 5)
+            {
+                throw new InvalidOperationException("aggregate rows keep being inserted and rolled back by other writers");
+            }
+        }
     }
 }
