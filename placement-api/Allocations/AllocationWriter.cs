@@ -91,7 +91,8 @@ public sealed class AllocationWriter(PlacementDbContext db, PlacementSettings se
         CapacityCheck.Verify(allocations, await StockAsync(allocations, cancellationToken));
         await InsertAsync(allocations.Where(a => a.Used > 0), cancellationToken);
 
-        foreach (var provider in allocations.Select(a => providers[a.ProviderUuid]).Distinct())
+        // In id order: concurrent writers then lock providers in the same order and cannot deadlock on them.
+        foreach (var provider in allocations.Select(a => providers[a.ProviderUuid]).Distinct().OrderBy(p => p.Id))
         {
             if (!await ProviderLookup.TryIncrementGenerationAsync(db, provider, cancellationToken))
             {
