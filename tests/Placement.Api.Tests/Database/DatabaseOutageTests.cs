@@ -41,6 +41,13 @@ public class DatabaseOutageTests
 
         // What a restart does to them: the server ends every session (57P01 admin_shutdown).
         database.Execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
+        // pg_terminate_backend only signals: wait (bounded) until those sessions are really gone.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (database.Query("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()").Count > 0
+            && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
 
         await using (var db = await contexts.CreateDbContextAsync())
         {
