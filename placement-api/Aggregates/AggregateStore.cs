@@ -28,7 +28,9 @@ public sealed class AggregateStore(PlacementDbContext db)
         var wanted = new HashSet<int>();
         foreach (var uuid in uuids)
         {
-            wanted.Add(await AggregateIdAsync(uuid, ct));
+            // An aggregate seen for the first time by two writers at once: the second uses the first's row.
+            wanted.Add(await DuplicateEntry.FindOrInsertIdAsync(
+                db, db.PlacementAggregates, a => a.Uuid == uuid, () => new PlacementAggregate { Uuid = uuid }, ct));
         }
 
         var current = await db.ResourceProviderAggregates.Where(l => l.ResourceProviderId == provider.Id).ToListAsync(ct);
@@ -45,30 +47,5 @@ public sealed class AggregateStore(PlacementDbContext db)
                 ErrorCodes.ConcurrentUpdate);
         }
         await transaction.CommitAsync(ct);
-    }
-
-    /// <summary>
-    /// The id of the aggregate with this uuid, created if never seen. Another writer (perhaps another replica)
-    /// may create the same one at the same moment: its row is then the one to use.
-    /// </summary>
-    private async Task<int> AggregateIdAsync(string uuid, CancellationToken ct)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var known = await db.PlacementAggregates.Where(a => a.Uuid == uuid).Select(a => (int?)a.Id).FirstOrDefaultAsync(ct);
-            if (known is { } id)
-            {
-                return id;
-            }
-            var row = new PlacementAggregate { Uuid = uuid };
-            if (await DuplicateEntry.TryInsertAsync(db, row, ct))
-            {
-                return row.Id;
-            }
-            if (attempt == 5)
-            {
-                throw new InvalidOperationException("aggregate rows keep being inserted and rolled back by other writers");
-            }
-        }
     }
 }

@@ -1,4 +1,3 @@
-using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Placement.Api.Configuration;
 using Placement.Api.Database;
@@ -91,41 +90,13 @@ public sealed class ConsumerStore(PlacementDbContext db, PlacementSettings setti
     private async Task<int?> ConsumerTypeIdAsync(string? name, CancellationToken cancellationToken) =>
         name is null or UnknownConsumerType
             ? null
-            : await IdOrInsertAsync(db.ConsumerTypes, t => t.Name == name, () => new ConsumerType { Name = name }, cancellationToken);
+            : await DuplicateEntry.FindOrInsertIdAsync(db, db.ConsumerTypes, t => t.Name == name, () => new ConsumerType { Name = name }, cancellationToken);
 
     private Task<int> EnsureProjectAsync(string externalId, CancellationToken cancellationToken) =>
-        IdOrInsertAsync(db.Projects, p => p.ExternalId == externalId, () => new Project { ExternalId = externalId }, cancellationToken);
+        DuplicateEntry.FindOrInsertIdAsync(db, db.Projects, p => p.ExternalId == externalId, () => new Project { ExternalId = externalId }, cancellationToken);
 
     private Task<int> EnsureUserAsync(string externalId, CancellationToken cancellationToken) =>
-        IdOrInsertAsync(db.Users, u => u.ExternalId == externalId, () => new User { ExternalId = externalId }, cancellationToken);
-
-    /// <summary>The id of the row that <paramref name="match"/> finds, inserting <paramref name="create"/>'s row when none does.</summary>
-    private async Task<int> IdOrInsertAsync<TRow>(
-        DbSet<TRow> rows, Expression<Func<TRow, bool>> match, Func<TRow> create, CancellationToken cancellationToken)
-        where TRow : class
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var found = await rows.Where(match).Select(r => EF.Property<int>(r, "Id")).Take(1).ToListAsync(cancellationToken);
-            if (found.Count > 0)
-            {
-                return found[0];
-            }
-            var created = create();
-            if (await DuplicateEntry.TryInsertAsync(db, created, cancellationToken))
-            {
-                var row = db.Entry(created);
-                var id = row.Property<int>("Id").CurrentValue;
-                row.State = EntityState.Detached;
-                return id;
-            }
-            // Another writer inserted it first (and may yet roll back): look again.
-            if (attempt == 5)
-            {
-                throw new InvalidOperationException("row keeps being inserted and rolled back by other writers");
-            }
-        }
-    }
+        DuplicateEntry.FindOrInsertIdAsync(db, db.Users, u => u.ExternalId == externalId, () => new User { ExternalId = externalId }, cancellationToken);
 
     private static PlacementException GenerationConflict(string expected, long? got) =>
         PlacementException.Conflict(

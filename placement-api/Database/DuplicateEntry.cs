@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using MySqlConnector;
@@ -31,6 +32,37 @@ public static class DuplicateEntry
         {
             entry.State = EntityState.Detached;
             return false;
+        }
+    }
+
+    /// <summary>
+    /// The id of the row that <paramref name="match"/> finds, inserting <paramref name="create"/>'s row when none
+    /// does. When another writer inserts the same row first, its row is the answer.
+    /// </summary>
+    public static async Task<int> FindOrInsertIdAsync<TRow>(
+        PlacementDbContext db, DbSet<TRow> rows, Expression<Func<TRow, bool>> match, Func<TRow> create, CancellationToken cancellationToken)
+        where TRow : class
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var found = await rows.Where(match).Select(r => EF.Property<int>(r, "Id")).Take(1).ToListAsync(cancellationToken);
+            if (found.Count > 0)
+            {
+                return found[0];
+            }
+            var created = create();
+            if (await TryInsertAsync(db, created, cancellationToken))
+            {
+                var row = db.Entry(created);
+                var id = row.Property<int>("Id").CurrentValue;
+                row.State = EntityState.Detached;
+                return id;
+            }
+            // Another writer inserted it first (and may yet roll back): look again.
+            if (attempt == 5)
+            {
+                throw new InvalidOperationException("row keeps being inserted and rolled back by other writers");
+            }
         }
     }
 
