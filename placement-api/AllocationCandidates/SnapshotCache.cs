@@ -30,13 +30,15 @@ public sealed class SnapshotCache
                 topology = new Topology(fingerprint, snapshot, keys);
                 _current = topology;
             }
-            var usages = await SnapshotLoader.LoadUsagesAsync(db, cancellationToken);
-            return topology.Snapshot.WithUsages(usages
-                .Where(u => topology.Keys.ContainsKey((u.Provider, u.ResourceClass)))
-                .Select(u =>
+            var usages = new List<UsageInput>();
+            foreach (var (provider, resourceClass, used) in await SnapshotLoader.LoadUsagesAsync(db, cancellationToken))
+            {
+                // Allocations against an inventory that is gone (upstream allows them) have nothing to refresh.
+                if (topology.Keys.TryGetValue((provider, resourceClass), out var key))
                 {
-                    var (provider, resourceClass) = topology.Keys[(u.Provider, u.ResourceClass)];
-                    return new UsageInput(provider, resourceClass, u.Used);
-                }));
+                    usages.Add(new UsageInput(key.Provider, key.ResourceClass, used));
+                }
+            }
+            return topology.Snapshot.WithUsages(usages);
         }, cancellationToken);
 }
