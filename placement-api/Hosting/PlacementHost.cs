@@ -28,6 +28,12 @@ public static class PlacementHost
         builder.Logging.SetMinimumLevel(settings.Debug ? LogLevel.Debug : LogLevel.Information);
         builder.Logging.AddFilter("Microsoft.AspNetCore", settings.Debug ? LogLevel.Information : LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", settings.Debug ? LogLevel.Information : LogLevel.Warning);
+        // A failed statement, save or transaction is either an expected race the caller handles (a duplicate key
+        // between two writers, a deadlock retried) or an error the request's error handling logs once with its exception.
+        foreach (var category in new[] { "Database.Command", "Database.Transaction", "Update" })
+        {
+            builder.Logging.AddFilter($"Microsoft.EntityFrameworkCore.{category}", settings.Debug ? LogLevel.Information : LogLevel.None);
+        }
 
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton<RouteTable>();

@@ -20,10 +20,10 @@ public static class ProviderTraitStore
     /// (from the one in <paramref name="provider"/>); false, with nothing changed, when that generation
     /// has moved meanwhile.
     /// </summary>
-    public static async Task<bool> TrySetAsync(
-        PlacementDbContext db, ResourceProvider provider, IReadOnlyCollection<Trait> traits, CancellationToken ct)
+    public static Task<bool> TrySetAsync(
+        PlacementDbContext db, ResourceProvider provider, IReadOnlyCollection<Trait> traits, CancellationToken ct) =>
+        DeadlockRetry.InTransactionAsync(db, async () =>
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var existing = await db.ResourceProviderTraits
             .Where(rpt => rpt.ResourceProviderId == provider.Id)
             .Select(rpt => rpt.TraitId)
@@ -43,11 +43,6 @@ public static class ProviderTraitStore
         }
         db.ResourceProviderTraits.AddRange(toAdd.Select(id => new ResourceProviderTrait { ResourceProviderId = provider.Id, TraitId = id }));
         await db.SaveChangesAsync(ct);
-        if (!await ProviderLookup.TryIncrementGenerationAsync(db, provider, ct))
-        {
-            return false;
-        }
-        await transaction.CommitAsync(ct);
-        return true;
-    }
+        return await ProviderLookup.TryIncrementGenerationAsync(db, provider, ct);
+    }, ct);
 }
