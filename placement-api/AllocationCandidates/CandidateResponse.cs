@@ -28,7 +28,7 @@ public sealed class CandidateResponse(CandidateResult result, CandidateRequest r
         var keyedByProvider = version.IsAtLeast("1.12");
         var withMappings = version.IsAtLeast("1.34");
         var uuids = new UuidTexts();
-        using var json = new Utf8JsonWriter(output, WriterOptions);
+        using var json = new Utf8JsonWriter(new PythonJsonSeparators(output), WriterOptions);
         json.WriteStartObject();
         json.WriteStartArray("allocation_requests");
         foreach (var candidate in result.AllocationRequests)

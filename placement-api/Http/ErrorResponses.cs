@@ -114,9 +114,9 @@ public static partial class ErrorResponses
     /// <summary>Upstream's json_error_formatter (API-WG errors guideline).</summary>
     private static string PlacementJson(Error error, string raw)
     {
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, WriterOptions))
+        return Encoding.UTF8.GetString(PythonJsonSeparators.Render(output =>
         {
+            using var writer = new Utf8JsonWriter(output, WriterOptions);
             writer.WriteStartObject();
             writer.WriteStartArray("errors");
             writer.WriteStartObject();
@@ -139,8 +139,7 @@ public static partial class ErrorResponses
             writer.WriteEndObject();
             writer.WriteEndArray();
             writer.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray());
+        }).Span);
     }
 
     /// <summary>
@@ -151,15 +150,15 @@ public static partial class ErrorResponses
         error.Status is HttpStatusCode.Unauthorized || error.FromAuthMiddleware;
 
     /// <summary>webob's own JSON error shape, which upstream's auth middlewares' errors use.</summary>
-    private static string WebObJson(Error error, string raw) =>
-        JsonSerializer.Serialize(new Dictionary<string, string>
-        {
-            ["message"] = raw,
-            ["code"] = $"{(int)error.Status} {Title(error.Status)}",
-            ["title"] = Title(error.Status),
-        }, SerializerOptions);
-
-    private static readonly JsonSerializerOptions SerializerOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static string WebObJson(Error error, string raw) => Encoding.UTF8.GetString(PythonJsonSeparators.Render(output =>
+    {
+        using var writer = new Utf8JsonWriter(output, WriterOptions);
+        writer.WriteStartObject();
+        writer.WriteString("message", raw);
+        writer.WriteString("code", $"{(int)error.Status} {Title(error.Status)}");
+        writer.WriteString("title", Title(error.Status));
+        writer.WriteEndObject();
+    }).Span);
 
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 

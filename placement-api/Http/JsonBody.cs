@@ -73,20 +73,66 @@ public static class JsonBody
     }
 
     /// <summary>Loads a schema written as JSON text (schemas are constants beside each route).</summary>
-    public static JsonSchema Schema(string json) => JsonSchema.FromJsonAsync(json).GetAwaiter().GetResult();
+    /// <remarks>
+    /// NJsonSchema holds bounds as decimals: a bound beyond them (upstream's SQL_SP_FLOAT_MAX for allocation_ratio)
+    /// is left out of what it checks, for the route to check itself, but stays in the schema its messages print.
+    /// </remarks>
+    public static JsonSchema Schema(string json)
+    {
+        var written = Newtonsoft.Json.Linq.JToken.Parse(json);
+        var checkable = written.DeepClone();
+        foreach (var bound in ((Newtonsoft.Json.Linq.JContainer)checkable).Descendants().OfType<Newtonsoft.Json.Linq.JProperty>()
+                     .Where(p => p.Name is "maximum" or "minimum" && p.Value.Type == Newtonsoft.Json.Linq.JTokenType.Float
+                         && Math.Abs((double)p.Value) > (double)decimal.MaxValue)
+                     .ToList())
+        {
+            bound.Remove();
+        }
+        var schema = JsonSchema.FromJsonAsync(checkable.ToString(Newtonsoft.Json.Formatting.None)).GetAwaiter().GetResult();
+        SchemaErrors.RememberText(schema, written);
+        return schema;
+    }
 }
 
 /// <summary>Formats NJsonSchema errors as Python's jsonschema words them (the best match only).</summary>
 public static class SchemaErrors
 {
+    // Each schema's JSON as written: NJsonSchema's own serialization adds "$schema" and may reorder "type" lists.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<JsonSchema, Newtonsoft.Json.Linq.JToken> Texts = [];
+
+    public static void RememberText(JsonSchema schema, Newtonsoft.Json.Linq.JToken written) => Texts.AddOrUpdate(schema, written);
+
     public static string Describe(ICollection<ValidationError> errors, JsonSchema root)
     {
         var flat = errors.SelectMany(ItemErrors).ToList();
         // jsonschema's best_match prefers the error closest to the document root.
         var best = flat.OrderBy(e => PathSegments(e).Count).First();
         var (keyword, message) = Message(best, flat);
-        var (schemaPath, instancePath) = PythonPaths(best, root);
-        return $"{message}\n\nFailed validating '{keyword}' in schema{schemaPath}:\n    {best.Schema?.ToJson(Newtonsoft.Json.Formatting.None)}\n\nOn instance{instancePath}:\n    {PythonRepr.Of(Instance(best))}";
+        var (schemaPath, instancePath, failedSchema) = PythonPaths(best, root);
+        return $"{message}\n\nFailed validating '{keyword}' in schema{schemaPath}:\n{Indented(failedSchema)}\n\nOn instance{instancePath}:\n{Indented(Instance(best))}";
+    }
+
+    /// <summary>As jsonschema prints a schema or an instance: pformat, every line indented by four spaces.</summary>
+    private static string Indented(Newtonsoft.Json.Linq.JToken? value) =>
+        "    " + PythonPrettyPrint.Format(value).Replace("\n", "\n    ", StringComparison.Ordinal);
+
+    /// <summary>
+    /// The failed subschema as written: found along the error's path in the route's schema text when that path
+    /// leads to the schema NJsonSchema reports, else NJsonSchema's rendering of it.
+    /// </summary>
+    private static Newtonsoft.Json.Linq.JToken? Written(ValidationError error, JsonSchema? atPath, Newtonsoft.Json.Linq.JToken? textAtPath)
+    {
+        if (textAtPath is not null && ReferenceEquals(error.Schema?.ActualSchema, atPath))
+        {
+            return textAtPath;
+        }
+        if (error.Schema is null)
+        {
+            return null;
+        }
+        var rendered = Newtonsoft.Json.Linq.JObject.Parse(error.Schema.ToJson(Newtonsoft.Json.Formatting.None));
+        rendered.Remove("$schema");
+        return rendered;
     }
 
     /// <summary>
@@ -179,17 +225,19 @@ public static class SchemaErrors
     /// <c>['properties']['inventories']['patternProperties']['^[A-Z0-9_]+$']['properties']['total']</c>)
     /// and to the failing value (<c>['inventories']['DISK_GB']['total']</c>).
     /// </summary>
-    private static (string SchemaPath, string InstancePath) PythonPaths(ValidationError error, JsonSchema root)
+    private static (string SchemaPath, string InstancePath, Newtonsoft.Json.Linq.JToken? FailedSchema) PythonPaths(ValidationError error, JsonSchema root)
     {
         var schemaPath = new System.Text.StringBuilder();
         var instancePath = new System.Text.StringBuilder();
         var schema = root.ActualSchema;
+        var text = Texts.TryGetValue(root, out var rootText) ? rootText : null;
         foreach (var segment in PathSegments(error))
         {
             if (segment is int index)
             {
                 instancePath.Append('[').Append(index).Append(']');
                 schemaPath.Append("['items']");
+                text = text?["items"];
                 schema = schema.Item?.ActualSchema ?? schema;
                 continue;
             }
@@ -198,20 +246,23 @@ public static class SchemaErrors
             if (schema.Properties.TryGetValue(name, out var property))
             {
                 schemaPath.Append("['properties'][").Append(PythonRepr.String(name)).Append(']');
+                text = text?["properties"]?[name];
                 schema = property.ActualSchema;
             }
             else if (schema.PatternProperties.FirstOrDefault(p => System.Text.RegularExpressions.Regex.IsMatch(name, p.Key)) is { Key: not null } pattern)
             {
                 schemaPath.Append("['patternProperties'][").Append(PythonRepr.String(pattern.Key)).Append(']');
+                text = text?["patternProperties"]?[pattern.Key];
                 schema = pattern.Value.ActualSchema;
             }
             else if (schema.AdditionalPropertiesSchema is { } additional)
             {
                 schemaPath.Append("['additionalProperties']");
+                text = text?["additionalProperties"];
                 schema = additional.ActualSchema;
             }
         }
-        return (schemaPath.ToString(), instancePath.ToString());
+        return (schemaPath.ToString(), instancePath.ToString(), Written(error, schema, text));
     }
 
     /// <summary>
@@ -246,10 +297,25 @@ public static class SchemaErrors
 /// <summary>Python's repr() of JSON values, as upstream's messages quote them.</summary>
 public static class PythonRepr
 {
-    public static string String(string value) =>
-        value.Contains('\'', StringComparison.Ordinal) && !value.Contains('"', StringComparison.Ordinal)
-            ? $"\"{value}\""
-            : $"'{value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal)}'";
+    public static string String(string value)
+    {
+        var quote = value.Contains('\'', StringComparison.Ordinal) && !value.Contains('"', StringComparison.Ordinal) ? '"' : '\'';
+        var text = new System.Text.StringBuilder(value.Length + 2).Append(quote);
+        foreach (var c in value)
+        {
+            _ = c switch
+            {
+                '\\' => text.Append(@"\\"),
+                '\t' => text.Append(@"\t"),
+                '\n' => text.Append(@"\n"),
+                '\r' => text.Append(@"\r"),
+                _ when c == quote => text.Append('\\').Append(c),
+                < ' ' or '\x7f' => text.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\x{(int)c:x2}"),
+                _ => text.Append(c),
+            };
+        }
+        return text.Append(quote).ToString();
+    }
 
     public static string OfObject(object? value) => value switch
     {
@@ -270,6 +336,7 @@ public static class PythonRepr
             Newtonsoft.Json.Linq.JTokenType.String => String((string)v.Value!),
             Newtonsoft.Json.Linq.JTokenType.Boolean => (bool)v.Value! ? "True" : "False",
             Newtonsoft.Json.Linq.JTokenType.Null or Newtonsoft.Json.Linq.JTokenType.Undefined => "None",
+            Newtonsoft.Json.Linq.JTokenType.Float => PythonFloatConverter.Format(Convert.ToDouble(v.Value, System.Globalization.CultureInfo.InvariantCulture)),
             _ => Convert.ToString(v.Value, System.Globalization.CultureInfo.InvariantCulture) ?? "None",
         },
         _ => token.ToString(),

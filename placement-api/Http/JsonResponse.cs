@@ -5,7 +5,10 @@ using System.Text.Json.Serialization;
 
 namespace Placement.Api.Http;
 
-/// <summary>JSON responses as upstream sends them: <c>application/json</c>, snake_case, nulls kept.</summary>
+/// <summary>
+/// JSON responses as upstream sends them: <c>application/json</c> with a Content-Length, snake_case, nulls kept,
+/// json.dumps's separators.
+/// </summary>
 public static class JsonResponse
 {
     public static readonly JsonSerializerOptions Options = new()
@@ -16,9 +19,30 @@ public static class JsonResponse
         Converters = { new PythonFloatConverter() },
     };
 
-    public static IResult Ok(object body) => Results.Json(body, Options, RequestChecks.Json, StatusCodes.Status200OK);
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = Options.Encoder };
 
-    public static IResult Created(object body) => Results.Json(body, Options, RequestChecks.Json, StatusCodes.Status201Created);
+    public static IResult Ok(object body) => new Body(body, StatusCodes.Status200OK);
+
+    public static IResult Created(object body) => new Body(body, StatusCodes.Status201Created);
+
+    /// <summary><paramref name="value"/> as upstream's json.dumps would write it.</summary>
+    public static ReadOnlyMemory<byte> Serialize(object value) => PythonJsonSeparators.Render(output =>
+    {
+        using var writer = new Utf8JsonWriter(output, WriterOptions);
+        JsonSerializer.Serialize(writer, value, value.GetType(), Options);
+    });
+
+    private sealed class Body(object value, int status) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            var bytes = Serialize(value);
+            httpContext.Response.StatusCode = status;
+            httpContext.Response.ContentType = RequestChecks.Json;
+            httpContext.Response.ContentLength = bytes.Length;
+            await httpContext.Response.Body.WriteAsync(bytes, httpContext.RequestAborted);
+        }
+    }
 
     /// <summary>
     /// From microversion 1.15 GET responses say when the data last changed and that it must not

@@ -12,7 +12,7 @@ public static class InventorySchemas
     public const double MaxAllocationRatio = 3.40282e+38;
 
     // The six fields of an inventory; integer bounds are upstream's MAX_INT. allocation_ratio's
-    // maximum is checked by RequireRatiosInRange. NJsonSchema reports missing properties in the
+    // maximum is checked by RequireRatiosInRange (see JsonBody.Schema). NJsonSchema reports missing properties in the
     // order of "properties", so total comes first, as in upstream's "required".
     private const string Fields = """
         "total": {"type": "integer", "maximum": 2147483647, "minimum": 1},
@@ -20,7 +20,7 @@ public static class InventorySchemas
         "min_unit": {"type": "integer", "maximum": 2147483647, "minimum": 1},
         "max_unit": {"type": "integer", "maximum": 2147483647, "minimum": 1},
         "step_size": {"type": "integer", "maximum": 2147483647, "minimum": 1},
-        "allocation_ratio": {"type": "number"}
+        "allocation_ratio": {"type": "number", "maximum": 3.40282e+38}
         """;
 
     /// <summary>PUT /resource_providers/{uuid}/inventories/{resource_class}.</summary>

@@ -99,6 +99,6 @@ public class CandidateResponseTests
 
     [Fact]
     public void NoCandidatesIsTwoEmptyCollections() =>
-        Assert.Equal("""{"allocation_requests":[],"provider_summaries":{}}""",
+        Assert.Equal("""{"allocation_requests": [], "provider_summaries": {}}""",
             System.Text.Encoding.UTF8.GetString(Serialize(CandidateResult.Empty, Microversion.Max)));
 }

@@ -89,7 +89,7 @@ public class ErrorResponsesTests
     public async Task UnauthorizedUsesWebObsOwnJsonShape()
     {
         var (_, body) = await Render(Error(HttpStatusCode.Unauthorized, ""), null);
-        Assert.Equal("""{"message":"This server could not verify that you are authorized to access the document you requested. Either you supplied the wrong credentials (e.g., bad password), or your browser does not understand how to supply the credentials required.<br /><br />\n\n\n","code":"401 Unauthorized","title":"Unauthorized"}""", body);
+        Assert.Equal("""{"message": "This server could not verify that you are authorized to access the document you requested. Either you supplied the wrong credentials (e.g., bad password), or your browser does not understand how to supply the credentials required.<br /><br />\n\n\n", "code": "401 Unauthorized", "title": "Unauthorized"}""", body);
     }
 
     [Fact]
@@ -97,7 +97,7 @@ public class ErrorResponsesTests
     {
         var (_, body) = await Render(
             Error(HttpStatusCode.ServiceUnavailable, "The Keystone service is temporarily unavailable.") with { FromAuthMiddleware = true }, null);
-        Assert.Equal("""{"message":"The server is currently unavailable. Please try again at a later time.<br /><br />\nThe Keystone service is temporarily unavailable.\n\n","code":"503 Service Unavailable","title":"Service Unavailable"}""", body);
+        Assert.Equal("""{"message": "The server is currently unavailable. Please try again at a later time.<br /><br />\nThe Keystone service is temporarily unavailable.\n\n", "code": "503 Service Unavailable", "title": "Service Unavailable"}""", body);
     }
 
     [Fact]
