@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
-using MySqlConnector;
+using MySql.Data.MySqlClient;
 using Npgsql;
 using Placement.Api.Database;
 
