@@ -201,11 +201,12 @@ public sealed record DatabaseUrl(DatabaseProvider Provider, string ConnectionStr
         var url = ServerUrl.Split(rest, "mysql");
         var builder = new MySqlConnectionStringBuilder
         {
-            // As for PostgreSQL: oslo.db's 5 + 50 connections, and bounded waits.
+            // As for PostgreSQL: oslo.db's 5 + 50 connections, and bounded waits. No Keepalive: MySql.Data
+            // sets it with a Windows-only socket call (every open fails on Linux), and its pool pings an
+            // idle connection before handing it out, which finds one that died with the server.
             MaximumPoolSize = 55,
             ConnectionTimeout = 15,
             DefaultCommandTimeout = 30,
-            Keepalive = 30,
             CharacterSet = "utf8mb4",
             Database = url.Database,
             // PyMySQL's default host.
