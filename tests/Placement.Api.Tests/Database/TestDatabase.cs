@@ -226,3 +226,15 @@ internal sealed class PostgresqlFactAttribute : FactAttribute
         }
     }
 }
+
+/// <summary>A test of what only MySQL/MariaDB shows; skipped, saying why, without PLACEMENT_TEST_MYSQL.</summary>
+internal sealed class MysqlFactAttribute : FactAttribute
+{
+    public MysqlFactAttribute()
+    {
+        if (TestBackends.MysqlServer is null)
+        {
+            Skip = "no MySQL/MariaDB server: set PLACEMENT_TEST_MYSQL (tests/databases/run mariadb does)";
+        }
+    }
+}
