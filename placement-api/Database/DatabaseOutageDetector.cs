@@ -1,6 +1,6 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using MySqlConnector;
+using MySql.Data.MySqlClient;
 using Npgsql;
 
 namespace Placement.Api.Database;
@@ -43,8 +43,8 @@ internal sealed class DatabaseOutageDetector(ILogger<DatabaseOutageDetector> log
 
     private void ThrowIfOutage(DbConnection? connection, Exception error)
     {
-        // MySqlConnector closes a connection whose server went away; what comes next (the commit
-        // after a successful insert, say) then fails with "Connection must be Open".
+        // MySql.Data closes a connection whose server went away; what comes next (the commit
+        // after a successful insert, say) then fails with "Connection must be valid and open".
         var lostConnection = error is InvalidOperationException && connection is { State: not System.Data.ConnectionState.Open };
         if (!lostConnection && !IsOutage(error))
         {
@@ -76,10 +76,24 @@ internal sealed class DatabaseOutageDetector(ILogger<DatabaseOutageDetector> log
             || e.SqlState.StartsWith("57P", StringComparison.Ordinal)
             || e.SqlState.StartsWith("53", StringComparison.Ordinal),
         NpgsqlException e => e.IsTransient || e.InnerException is System.Net.Sockets.SocketException or IOException or TimeoutException,
-        MySqlException e => e.ErrorCode is MySqlErrorCode.UnableToConnectToHost or MySqlErrorCode.ConnectionCountError
-                or MySqlErrorCode.ServerShutdown or MySqlErrorCode.QueryInterrupted or MySqlErrorCode.TooManyUserConnections
-                or MySqlErrorCode.CommandTimeoutExpired
-            || e.InnerException is System.Net.Sockets.SocketException or IOException or EndOfStreamException,
+        // MySql.Data reports a lost connection as error number 0 wrapping the socket's error (sometimes
+        // inside a second MySqlException), and a command timeout as one wrapping a TimeoutException.
+        MySqlException e => e.Number is (int)MySqlErrorCode.UnableToConnectToHost or (int)MySqlErrorCode.ConnectionCountError
+                or (int)MySqlErrorCode.ServerShutdown or (int)MySqlErrorCode.QueryInterrupted or (int)MySqlErrorCode.TooManyUserConnections
+            || CausedByNetwork(e.InnerException),
         _ => false,
     };
+
+    private static bool CausedByNetwork(Exception? error)
+    {
+        for (; error is not null; error = error.InnerException)
+        {
+            if (error is System.Net.Sockets.SocketException or IOException or TimeoutException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

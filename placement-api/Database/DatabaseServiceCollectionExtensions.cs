@@ -13,7 +13,6 @@ public static class DatabaseServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(url);
         services.AddSingleton(url);
         services.AddSingleton<DatabaseOutageDetector>();
-        services.AddSingleton<MysqlServer>();
         if (url.IsInMemory)
         {
             services.AddSingleton(_ => new InMemoryDatabaseKeeper(url));
@@ -36,7 +35,7 @@ public static class DatabaseServiceCollectionExtensions
                     options.UseNpgsql(url.ConnectionString).AddInterceptors(provider.GetRequiredService<DatabaseOutageDetector>());
                     break;
                 case DatabaseProvider.Mysql:
-                    options.UseMySql(url.ConnectionString, provider.GetRequiredService<MysqlServer>().Version)
+                    options.UseMySQL(url.ConnectionString)
                         .AddInterceptors(provider.GetRequiredService<DatabaseOutageDetector>(), new MysqlSessionSetup());
                     break;
                 default:

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
-using MySqlConnector;
+using MySql.Data.MySqlClient;
 using Npgsql;
 
 namespace Placement.Api.Database;
@@ -48,10 +48,10 @@ public sealed record DatabaseUrl(DatabaseProvider Provider, string ConnectionStr
         ["target_session_attrs"] = (b, v) => b.TargetSessionAttributes = v,
     };
 
-    /// <summary>PyMySQL's connect arguments in a mysql:// URL's query string, and what each sets on the MySqlConnector connection.</summary>
+    /// <summary>PyMySQL's connect arguments in a mysql:// URL's query string, and what each sets on the MySql.Data connection.</summary>
     private static readonly Dictionary<string, Action<MySqlConnectionStringBuilder, string>> MysqlOptions = new()
     {
-        // MySqlConnector always talks utf8mb4, which holds every utf8 text; the tables keep upstream's charset.
+        // The connection always talks utf8mb4 (set in ParseMysql), which holds every utf8 text; the tables keep upstream's charset.
         ["charset"] = (_, v) => RequireUtf8(v),
         ["unix_socket"] = (b, v) => (b.Server, b.ConnectionProtocol) = (v, MySqlConnectionProtocol.UnixSocket),
         ["connect_timeout"] = (b, v) => b.ConnectionTimeout = (uint)PositiveInteger("connect_timeout", v),
@@ -201,11 +201,13 @@ public sealed record DatabaseUrl(DatabaseProvider Provider, string ConnectionStr
         var url = ServerUrl.Split(rest, "mysql");
         var builder = new MySqlConnectionStringBuilder
         {
-            // As for PostgreSQL: oslo.db's 5 + 50 connections, and bounded waits.
+            // As for PostgreSQL: oslo.db's 5 + 50 connections, and bounded waits. No Keepalive: MySql.Data
+            // sets it with a Windows-only socket call (every open fails on Linux), and its pool pings an
+            // idle connection before handing it out, which finds one that died with the server.
             MaximumPoolSize = 55,
             ConnectionTimeout = 15,
             DefaultCommandTimeout = 30,
-            Keepalive = 30,
+            CharacterSet = "utf8mb4",
             Database = url.Database,
             // PyMySQL's default host.
             Server = url.Host.Length > 0 ? url.Host : "localhost",

@@ -1,7 +1,7 @@
 using System.Linq.Expressions;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using MySqlConnector;
+using MySql.Data.MySqlClient;
 using Npgsql;
 
 namespace Placement.Api.Database;
@@ -69,7 +69,7 @@ public static class DuplicateEntry
     /// <summary>True when <paramref name="error"/> or an exception inside it is a unique-key violation.</summary>
     public static bool IsDuplicateEntry(Exception? error) => AnyInChain(error, e =>
         e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation }
-            or MySqlException { ErrorCode: MySqlErrorCode.DuplicateKeyEntry }
+            or MySqlException { Number: (int)MySqlErrorCode.DuplicateKeyEntry }
             // SQLITE_CONSTRAINT_UNIQUE, SQLITE_CONSTRAINT_PRIMARYKEY
             or SqliteException { SqliteExtendedErrorCode: 2067 or 1555 });
 
@@ -80,7 +80,7 @@ public static class DuplicateEntry
     /// </summary>
     public static bool IsDeadlock(Exception? error) => AnyInChain(error, e =>
         e is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected }
-            or MySqlException { ErrorCode: MySqlErrorCode.LockDeadlock });
+            or MySqlException { Number: (int)MySqlErrorCode.LockDeadlock });
 
     // EF wraps what providers throw (DbUpdateException, execution strategies' InvalidOperationException).
     private static bool AnyInChain(Exception? error, Func<Exception, bool> test)

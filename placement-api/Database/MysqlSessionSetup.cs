@@ -7,7 +7,7 @@ namespace Placement.Api.Database;
 /// <summary>
 /// Every MySQL session in oslo.db's default mode (TRADITIONAL: bad values are errors, not
 /// warnings) plus NO_AUTO_VALUE_ON_ZERO, which upstream sets to store VCPU, the resource class with id 0;
-/// and every transaction read committed, as on PostgreSQL (MySqlConnector would start repeatable read):
+/// and every transaction read committed, as on PostgreSQL (MySql.Data would start repeatable read):
 /// a writer that lost an insert race must see the winner's row when it reads again, and InnoDB takes
 /// far fewer gap locks, so concurrent allocation writes deadlock far less.
 /// </summary>

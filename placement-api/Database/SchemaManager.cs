@@ -161,6 +161,10 @@ public sealed class SchemaManager(IDbContextFactory<PlacementDbContext> contexts
     {
         public static async Task<SchemaTurn> TakeAsync(PlacementDbContext db, SchemaDialect dialect, CancellationToken cancellationToken)
         {
+            // One connection for the whole turn: MySQL's lock belongs to the session that took it, and
+            // EF would hand the connection back to the pool at commit, so the release would run on
+            // another one and leave the lock held by an idle pooled connection.
+            await db.Database.OpenConnectionAsync(cancellationToken);
             var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             if (dialect.SerializeSql is { } serialize)
             {
@@ -179,6 +183,8 @@ public sealed class SchemaManager(IDbContextFactory<PlacementDbContext> contexts
             {
                 await db.Database.ExecuteSqlRawAsync(release);
             }
+
+            await db.Database.CloseConnectionAsync();
         }
     }
 }

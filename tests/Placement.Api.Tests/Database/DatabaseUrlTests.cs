@@ -1,5 +1,5 @@
 using Microsoft.Data.Sqlite;
-using MySqlConnector;
+using MySql.Data.MySqlClient;
 using Npgsql;
 using Placement.Api.Database;
 
@@ -103,6 +103,7 @@ public class DatabaseUrlTests
         Assert.Equal(("db.example.org", 3306u, "placement", "secret", "placement"),
             (builder.Server, builder.Port, builder.UserID, builder.Password, builder.Database));
         Assert.Equal(55u, builder.MaximumPoolSize);
+        Assert.Equal("utf8mb4", builder.CharacterSet);
     }
 
     [Fact]

@@ -99,6 +99,24 @@ public class SchemaManagerTests
         Assert.Equal(["377"], db.Query("SELECT count(*) FROM traits"));
     }
 
+    [MysqlFact]
+    public async Task ASyncReleasesItsLockWhateverConnectionThePoolHandsOutNext()
+    {
+        using var db = new TestDatabase("mysql");
+        // Two idle connections in the pool, so the one that took the lock is not the next one out.
+        await using (var first = db.CreateContext())
+        await using (var second = db.CreateContext())
+        {
+            await first.Database.OpenConnectionAsync();
+            await second.Database.OpenConnectionAsync();
+        }
+
+        await db.Schema.SyncAsync();
+
+        // MySQL's named locks are server-wide: one left behind would stall every other replica's sync.
+        Assert.Equal(["1"], db.Query("SELECT IS_FREE_LOCK('placement_schema')"));
+    }
+
     [Fact]
     public async Task StartWithoutSyncOnAnEmptyDatabaseSaysHowToCreateTheSchema()
     {

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
-using MySqlConnector;
+using MySql.Data.MySqlClient;
 using Npgsql;
 using Placement.Api.Database;
 
@@ -223,6 +223,18 @@ internal sealed class PostgresqlFactAttribute : FactAttribute
         if (TestBackends.PostgresqlServer is null)
         {
             Skip = "no PostgreSQL server: set PLACEMENT_TEST_POSTGRESQL (tests/run does)";
+        }
+    }
+}
+
+/// <summary>A test of what only MySQL/MariaDB shows; skipped, saying why, without PLACEMENT_TEST_MYSQL.</summary>
+internal sealed class MysqlFactAttribute : FactAttribute
+{
+    public MysqlFactAttribute()
+    {
+        if (TestBackends.MysqlServer is null)
+        {
+            Skip = "no MySQL/MariaDB server: set PLACEMENT_TEST_MYSQL (tests/databases/run mariadb does)";
         }
     }
 }
