@@ -41,7 +41,8 @@ internal sealed class DatabaseOutageDetector(ILogger<DatabaseOutageDetector> log
         return Task.CompletedTask;
     }
 
-    private void ThrowIfOutage(DbConnection? connection, Exception error)
+    /// <summary>Throws <see cref="DatabaseUnavailableException"/> (and empties the pool) when <paramref name="error"/> means an outage.</summary>
+    internal void ThrowIfOutage(DbConnection? connection, Exception error)
     {
         // MySql.Data closes a connection whose server went away; what comes next (the commit
         // after a successful insert, say) then fails with "Connection must be valid and open".

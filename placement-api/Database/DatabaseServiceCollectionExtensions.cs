@@ -35,8 +35,8 @@ public static class DatabaseServiceCollectionExtensions
                     options.UseNpgsql(url.ConnectionString).AddInterceptors(provider.GetRequiredService<DatabaseOutageDetector>());
                     break;
                 case DatabaseProvider.Mysql:
-                    options.UseMySQL(url.ConnectionString)
-                        .AddInterceptors(provider.GetRequiredService<DatabaseOutageDetector>(), new MysqlSessionSetup());
+                    var outages = provider.GetRequiredService<DatabaseOutageDetector>();
+                    options.UseMySQL(url.ConnectionString).AddInterceptors(outages, new MysqlSessionSetup(outages), new MysqlDeleteSyntax());
                     break;
                 default:
                     throw new ArgumentOutOfRangeException(nameof(url), url.Provider, "no EF Core provider for this backend");

@@ -10,35 +10,79 @@ namespace Placement.Api.Database;
 /// and every transaction read committed, as on PostgreSQL (MySql.Data would start repeatable read):
 /// a writer that lost an insert race must see the winner's row when it reads again, and InnoDB takes
 /// far fewer gap locks, so concurrent allocation writes deadlock far less.
+/// <para>
+/// What fails here bypasses EF Core's failure events, so a server that went away in between is reported to
+/// the outage detector directly (a 503 then, not a 500).
+/// </para>
 /// </summary>
-internal sealed class MysqlSessionSetup : DbConnectionInterceptor, IDbTransactionInterceptor
+internal sealed class MysqlSessionSetup(DatabaseOutageDetector outages) : DbConnectionInterceptor, IDbTransactionInterceptor
 {
     private const string Setup = "SET SESSION sql_mode = 'TRADITIONAL,NO_AUTO_VALUE_ON_ZERO'";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = Setup;
-        command.ExecuteNonQuery();
+        try
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = Setup;
+            command.ExecuteNonQuery();
+        }
+        catch (Exception e)
+        {
+            outages.ThrowIfOutage(connection, e);
+            throw;
+        }
     }
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        await using var command = connection.CreateCommand();
-        command.CommandText = Setup;
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = Setup;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (Exception e)
+        {
+            outages.ThrowIfOutage(connection, e);
+            throw;
+        }
     }
 
     public InterceptionResult<DbTransaction> TransactionStarting(
-        DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result) =>
-        eventData.IsolationLevel == IsolationLevel.Unspecified
-            ? InterceptionResult<DbTransaction>.SuppressWithResult(connection.BeginTransaction(IsolationLevel.ReadCommitted))
-            : result;
+        DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result)
+    {
+        if (eventData.IsolationLevel != IsolationLevel.Unspecified)
+        {
+            return result;
+        }
+        try
+        {
+            return InterceptionResult<DbTransaction>.SuppressWithResult(connection.BeginTransaction(IsolationLevel.ReadCommitted));
+        }
+        catch (Exception e)
+        {
+            outages.ThrowIfOutage(connection, e);
+            throw;
+        }
+    }
 
     public async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(
         DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result,
-        CancellationToken cancellationToken = default) =>
-        eventData.IsolationLevel == IsolationLevel.Unspecified
-            ? InterceptionResult<DbTransaction>.SuppressWithResult(await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken))
-            : result;
+        CancellationToken cancellationToken = default)
+    {
+        if (eventData.IsolationLevel != IsolationLevel.Unspecified)
+        {
+            return result;
+        }
+        try
+        {
+            return InterceptionResult<DbTransaction>.SuppressWithResult(await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken));
+        }
+        catch (Exception e)
+        {
+            outages.ThrowIfOutage(connection, e);
+            throw;
+        }
+    }
 }
