@@ -16,7 +16,7 @@ public static class DatabaseCommands
     {
         try
         {
-            return DatabaseUrl.Parse(settings.DatabaseConnection);
+            return DatabaseUrl.Parse(settings.DatabaseConnection, settings.DatabasePool);
         }
         catch (DatabaseUrlException e)
         {

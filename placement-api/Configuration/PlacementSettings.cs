@@ -33,6 +33,7 @@ public sealed record PlacementSettings
     public required AuthStrategy? AuthStrategy { get; init; }
     public required string DatabaseConnection { get; init; }
     public bool SyncOnStartup { get; init; }
+    public Database.DatabasePool DatabasePool { get; init; } = Database.DatabasePool.Default;
     public string? PolicyFile { get; init; }
     public bool EnforceScope { get; init; } = true;
     public bool EnforceNewDefaults { get; init; } = true;
@@ -76,6 +77,11 @@ public sealed record PlacementSettings
             DatabaseConnection = reader.String("placement_database", "connection") ?? DefaultDatabaseConnection,
             SyncOnStartup = reader.Bool("placement_database", "sync_on_startup", false)
                 || (dbSyncEnvironment is not null && ParseBool(dbSyncEnvironment, "DB_SYNC")),
+            DatabasePool = new Database.DatabasePool(
+                reader.Int("placement_database", "max_pool_size", Database.DatabasePool.Default.MaxPoolSize, min: 1)!.Value,
+                reader.Int("placement_database", "max_overflow", Database.DatabasePool.Default.MaxOverflow, min: 0)!.Value,
+                reader.Int("placement_database", "pool_timeout", Database.DatabasePool.Default.PoolTimeoutSeconds, min: 1)!.Value,
+                reader.Int("placement_database", "connection_recycle_time", Database.DatabasePool.Default.ConnectionRecycleSeconds, min: -1)!.Value),
             PolicyFile = reader.String("oslo_policy", "policy_file") ?? DefaultPolicyFile,
             EnforceScope = reader.Bool("oslo_policy", "enforce_scope", true),
             EnforceNewDefaults = reader.Bool("oslo_policy", "enforce_new_defaults", true),

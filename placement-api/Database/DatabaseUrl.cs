@@ -61,7 +61,8 @@ public sealed record DatabaseUrl(DatabaseProvider Provider, string ConnectionStr
     };
 
     /// <exception cref="DatabaseUrlException">The URL is malformed or names a backend this server does not support.</exception>
-    public static DatabaseUrl Parse(string url)
+    /// <param name="pool">oslo.db's pool options (<see cref="DatabasePool.Default"/> when null); SQLite needs none.</param>
+    public static DatabaseUrl Parse(string url, DatabasePool? pool = null)
     {
         ArgumentNullException.ThrowIfNull(url);
         var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
@@ -95,7 +96,7 @@ public sealed record DatabaseUrl(DatabaseProvider Provider, string ConnectionStr
                     $"unknown PostgreSQL driver '{driver}' in the database URL; use postgresql:// or postgresql+psycopg2://");
             }
 
-            return ParsePostgresql(rest);
+            return ParsePostgresql(rest, pool ?? DatabasePool.Default);
         }
 
         if (dialect is "mysql" or "mariadb")
@@ -105,7 +106,7 @@ public sealed record DatabaseUrl(DatabaseProvider Provider, string ConnectionStr
                 throw new DatabaseUrlException($"unknown MySQL driver '{driver}' in the database URL; use mysql:// or mysql+pymysql://");
             }
 
-            return ParseMysql(rest);
+            return ParseMysql(rest, pool ?? DatabasePool.Default);
         }
 
         // Never echo the whole URL: other dialects carry passwords.
@@ -157,14 +158,15 @@ public sealed record DatabaseUrl(DatabaseProvider Provider, string ConnectionStr
         return new DatabaseUrl(DatabaseProvider.Sqlite, file.ToString(), IsInMemory: false);
     }
 
-    private static DatabaseUrl ParsePostgresql(string rest)
+    private static DatabaseUrl ParsePostgresql(string rest, DatabasePool pool)
     {
         var url = ServerUrl.Split(rest, "postgresql");
         var builder = new NpgsqlConnectionStringBuilder
         {
-            // Upstream's oslo.db keeps 5 connections and lets 50 more open under load: the same ceiling.
-            MaxPoolSize = 55,
-            Timeout = 15,
+            // oslo.db's pool: the same ceiling of connections, wait for one and lifetime.
+            MaxPoolSize = pool.MaxConnections,
+            Timeout = pool.PoolTimeoutSeconds,
+            ConnectionLifetime = pool.ConnectionLifetimeSeconds,
             CommandTimeout = 30,
             // A connection that died with the server (restart, failover) is found before it is handed out again.
             KeepAlive = 30,
@@ -196,16 +198,17 @@ public sealed record DatabaseUrl(DatabaseProvider Provider, string ConnectionStr
         return new DatabaseUrl(DatabaseProvider.Postgresql, builder.ConnectionString, IsInMemory: false);
     }
 
-    private static DatabaseUrl ParseMysql(string rest)
+    private static DatabaseUrl ParseMysql(string rest, DatabasePool pool)
     {
         var url = ServerUrl.Split(rest, "mysql");
         var builder = new MySqlConnectionStringBuilder
         {
-            // As for PostgreSQL: oslo.db's 5 + 50 connections, and bounded waits. No Keepalive: MySql.Data
+            // As for PostgreSQL: oslo.db's pool, and bounded waits. No Keepalive: MySql.Data
             // sets it with a Windows-only socket call (every open fails on Linux), and its pool pings an
             // idle connection before handing it out, which finds one that died with the server.
-            MaximumPoolSize = 55,
-            ConnectionTimeout = 15,
+            MaximumPoolSize = (uint)pool.MaxConnections,
+            ConnectionTimeout = (uint)pool.PoolTimeoutSeconds,
+            ConnectionLifeTime = (uint)pool.ConnectionLifetimeSeconds,
             DefaultCommandTimeout = 30,
             CharacterSet = "utf8mb4",
             Database = url.Database,

@@ -95,4 +95,25 @@ public class PlacementSettingsTests
         var error = Assert.Throws<ConfigurationException>(() => Load([], ["[api]", "auth_strategy"]));
         Assert.StartsWith("test.conf:2:", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void OsloDbPoolOptionsAreRead()
+    {
+        var settings = Load(new()
+        {
+            ["OS_PLACEMENT_DATABASE__MAX_POOL_SIZE"] = "10",
+            ["OS_PLACEMENT_DATABASE__MAX_OVERFLOW"] = "0",
+            ["OS_PLACEMENT_DATABASE__POOL_TIMEOUT"] = "5",
+            ["OS_PLACEMENT_DATABASE__CONNECTION_RECYCLE_TIME"] = "-1",
+        });
+
+        Assert.Equal(new Placement.Api.Database.DatabasePool(10, 0, 5, -1), settings.DatabasePool);
+        Assert.Equal(Placement.Api.Database.DatabasePool.Default, Load([]).DatabasePool);
+    }
+
+    [Theory]
+    [InlineData("OS_PLACEMENT_DATABASE__MAX_POOL_SIZE", "0", "[placement_database] max_pool_size: 0 is less than the minimum of 1")]
+    [InlineData("OS_PLACEMENT_DATABASE__POOL_TIMEOUT", "soon", "[placement_database] pool_timeout: invalid integer value 'soon'")]
+    public void ABadPoolOptionStopsTheServiceWithAMessageNamingIt(string variable, string value, string message) =>
+        Assert.Equal(message, Assert.Throws<ConfigurationException>(() => Load(new() { [variable] = value })).Message);
 }

@@ -148,4 +148,17 @@ public class DatabaseUrlTests
         Assert.Contains(reason, error.Message);
         Assert.DoesNotContain("secret", error.Message);
     }
+
+    [Fact]
+    public void OsloDbPoolOptionsSizeTheConnectionPools()
+    {
+        var pool = new DatabasePool(MaxPoolSize: 10, MaxOverflow: 2, PoolTimeoutSeconds: 7, ConnectionRecycleSeconds: -1);
+
+        var postgresql = new NpgsqlConnectionStringBuilder(DatabaseUrl.Parse("postgresql://p:s@db/placement", pool).ConnectionString);
+        var mysql = new MySqlConnectionStringBuilder(DatabaseUrl.Parse("mysql+pymysql://p:s@db/placement", pool).ConnectionString);
+
+        Assert.Equal((12, 7, 0), (postgresql.MaxPoolSize, postgresql.Timeout, postgresql.ConnectionLifetime));
+        Assert.Equal((12u, 7u, 0u), (mysql.MaximumPoolSize, mysql.ConnectionTimeout, mysql.ConnectionLifeTime));
+        Assert.Equal(3600, new NpgsqlConnectionStringBuilder(DatabaseUrl.Parse("postgresql://p:s@db/placement").ConnectionString).ConnectionLifetime);
+    }
 }
