@@ -60,7 +60,8 @@ public static class DatabaseCommands
     /// <summary>
     /// Before serving: sync the schema when asked to, else insist it is current (both add standard data).
     /// A database that cannot be reached does not stop the start: the server answers 503 meanwhile and
-    /// does this step as soon as the database is back (several replicas may start before their database).
+    /// does this step as soon as the database is back (several replicas may start before their database);
+    /// requests reach the database only once it is done (<see cref="SchemaReadiness"/>).
     /// </summary>
     public static async Task PrepareForServingAsync(PlacementSettings settings, IServiceProvider services)
     {
@@ -85,7 +86,13 @@ public static class DatabaseCommands
         {
             var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseCommands));
             logger.LogWarning("Serving without the database, which is unavailable ({Cause}); preparing it when it is back", e.InnerException?.Message);
-            _ = PrepareWhenAvailableAsync(prepare, services.GetRequiredService<IHostApplicationLifetime>(), logger);
+            var readiness = services.GetRequiredService<SchemaReadiness>();
+            readiness.WaitForDatabase();
+            _ = PrepareWhenAvailableAsync(async () =>
+            {
+                await prepare();
+                readiness.Prepared();
+            }, services.GetRequiredService<IHostApplicationLifetime>(), logger);
         }
     }
 

@@ -15,11 +15,11 @@ internal sealed class DatabaseOutageDetector(ILogger<DatabaseOutageDetector> log
     : IDbConnectionInterceptor, IDbCommandInterceptor, IDbTransactionInterceptor
 {
     public void ConnectionFailed(DbConnection connection, ConnectionErrorEventData eventData) =>
-        ThrowIfOutage(connection, eventData.Exception);
+        ThrowIfOutage(connection, eventData.Exception, whileConnecting: true);
 
     public Task ConnectionFailedAsync(DbConnection connection, ConnectionErrorEventData eventData, CancellationToken cancellationToken = default)
     {
-        ThrowIfOutage(connection, eventData.Exception);
+        ThrowIfOutage(connection, eventData.Exception, whileConnecting: true);
         return Task.CompletedTask;
     }
 
@@ -42,7 +42,7 @@ internal sealed class DatabaseOutageDetector(ILogger<DatabaseOutageDetector> log
     }
 
     /// <summary>Throws <see cref="DatabaseUnavailableException"/> (and empties the pool) when <paramref name="error"/> means an outage.</summary>
-    internal void ThrowIfOutage(DbConnection? connection, Exception error)
+    internal void ThrowIfOutage(DbConnection? connection, Exception error, bool whileConnecting = false)
     {
         // MySql.Data closes a connection whose server went away; what comes next (the commit
         // after a successful insert, say) then fails with "Connection must be valid and open".
@@ -63,7 +63,7 @@ internal sealed class DatabaseOutageDetector(ILogger<DatabaseOutageDetector> log
                 break;
         }
 
-        throw new DatabaseUnavailableException(error);
+        throw new DatabaseUnavailableException(error, whileConnecting);
     }
 
     /// <summary>

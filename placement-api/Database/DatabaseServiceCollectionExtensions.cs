@@ -6,7 +6,8 @@ public static class DatabaseServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="PlacementDbContext"/> (scoped, one per request, plus
-    /// <see cref="IDbContextFactory{TContext}"/>), the <paramref name="url"/> and <see cref="SchemaManager"/> (singletons).
+    /// <see cref="IDbContextFactory{TContext}"/>), the <paramref name="url"/>, <see cref="SchemaReadiness"/> and
+    /// <see cref="SchemaManager"/> (singletons).
     /// </summary>
     public static IServiceCollection AddPlacementDatabase(this IServiceCollection services, DatabaseUrl url)
     {
@@ -29,19 +30,26 @@ public static class DatabaseServiceCollectionExtensions
                         provider.GetRequiredService<InMemoryDatabaseKeeper>();
                     }
 
-                    options.UseSqlite(url.ConnectionString).AddInterceptors(sqliteSetup);
+                    options.UseSqlite(url.ConnectionString).AddInterceptors(RequestCommits.Interceptor, sqliteSetup);
                     break;
                 case DatabaseProvider.Postgresql:
-                    options.UseNpgsql(url.ConnectionString).AddInterceptors(provider.GetRequiredService<DatabaseOutageDetector>());
+                    options.UseNpgsql(url.ConnectionString)
+                        .AddInterceptors(RequestCommits.Interceptor, provider.GetRequiredService<DatabaseOutageDetector>());
                     break;
                 case DatabaseProvider.Mysql:
                     var outages = provider.GetRequiredService<DatabaseOutageDetector>();
-                    options.UseMySQL(url.ConnectionString).AddInterceptors(outages, new MysqlSessionSetup(outages), new MysqlDeleteSyntax());
+                    options.UseMySQL(url.ConnectionString)
+                        .AddInterceptors(RequestCommits.Interceptor, outages, new MysqlSessionSetup(outages), new MysqlDeleteSyntax());
                     break;
                 default:
                     throw new ArgumentOutOfRangeException(nameof(url), url.Provider, "no EF Core provider for this backend");
             }
         });
+        services.AddSingleton<SchemaReadiness>();
+        // Requests take their context here (replacing the factory's own scoped registration): none before the schema is ready.
+        services.AddScoped(provider => provider.GetRequiredService<SchemaReadiness>().IsReady
+            ? provider.GetRequiredService<IDbContextFactory<PlacementDbContext>>().CreateDbContext()
+            : throw new DatabaseUnavailableException(new InvalidOperationException("the database schema is not ready yet"), whileConnecting: true));
         services.AddSingleton<SchemaManager>();
         return services;
     }

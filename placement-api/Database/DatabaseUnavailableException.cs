@@ -4,9 +4,12 @@ namespace Placement.Api.Database;
 /// The database cannot be reached (down, restarting, out of connections): the request fails with
 /// 503 and the next one tries again. Thrown by <see cref="DatabaseOutageDetector"/>.
 /// </summary>
-public sealed class DatabaseUnavailableException(Exception cause)
+/// <param name="whileConnecting">No connection could be opened (rather than one was lost): the server is down or out of reach.</param>
+public sealed class DatabaseUnavailableException(Exception cause, bool whileConnecting = false)
     : Exception("The database is unavailable; try again later.", cause)
 {
+    public bool WhileConnecting { get; } = whileConnecting;
+
     /// <summary>This exception in <paramref name="error"/>'s chain of inner exceptions (EF wraps what it catches), or null.</summary>
     public static DatabaseUnavailableException? FindIn(Exception? error)
     {

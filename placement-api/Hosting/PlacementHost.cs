@@ -64,6 +64,7 @@ public static class PlacementHost
             return next(http);
         });
         app.UseRouting();
+        app.UseMiddleware<LostConnectionRetryMiddleware>();
         MapRoutes(app);
         app.MapFallback(app.Services.GetRequiredService<RouteTable>().Fallback);
         return app;

@@ -15,7 +15,8 @@ public static class JsonBody
     public static async Task<JsonNode> ReadAsync(HttpRequest request, JsonSchema schema)
     {
         RequestChecks.RequireJsonContent(request);
-        using var reader = new StreamReader(request.Body);
+        // Left open: a request whose database connection was lost is run again and reads the body again.
+        using var reader = new StreamReader(request.Body, leaveOpen: true);
         var text = await reader.ReadToEndAsync(request.HttpContext.RequestAborted);
         return Parse(text, schema);
     }

@@ -1,10 +1,15 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Placement.Api.Cli;
+using Placement.Api.Configuration;
 using Placement.Api.Database;
+using Placement.Api.Hosting;
 using Placement.Api.Http;
 
 namespace Placement.Api.Tests.Database;
@@ -25,8 +30,37 @@ public class DatabaseOutageTests
         Assert.NotNull(DatabaseUnavailableException.FindIn(error));
     }
 
+    [Fact]
+    public async Task AServerStartedWithoutItsDatabaseAnswers503UntilTheSchemaIsReady()
+    {
+        var settings = PlacementSettings.From(new OsloConfig(OsloConfig.FromEnvironment(new Dictionary<string, string>
+        {
+            ["OS_API__AUTH_STRATEGY"] = "noauth2",
+            ["OS_PLACEMENT_DATABASE__CONNECTION"] = "postgresql://placement:placement@127.0.0.1:9/placement",
+            ["OS_PLACEMENT_DATABASE__SYNC_ON_STARTUP"] = "True",
+        })));
+        await using var app = PlacementHost.Build(settings, DatabaseUrl.Parse(settings.DatabaseConnection), "127.0.0.1", 0);
+
+        await DatabaseCommands.PrepareForServingAsync(settings, app.Services);
+
+        using (var scope = app.Services.CreateScope())
+        {
+            // A request's context: what would reach a database that may be back with no schema yet.
+            var error = Assert.ThrowsAny<Exception>(() => scope.ServiceProvider.GetRequiredService<PlacementDbContext>());
+            Assert.NotNull(DatabaseUnavailableException.FindIn(error));
+        }
+
+        app.Services.GetRequiredService<SchemaReadiness>().Prepared();
+        using (var scope = app.Services.CreateScope())
+        {
+            Assert.NotNull(scope.ServiceProvider.GetRequiredService<PlacementDbContext>());
+        }
+
+        app.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>().StopApplication();
+    }
+
     [PostgresqlFact]
-    public async Task ConnectionsLostToAServerRestartFailOneRequestThenThePoolIsFresh()
+    public async Task ConnectionsLostToAServerRestartFailOneQueryThenThePoolIsFresh()
     {
         using var database = new TestDatabase("postgresql");
         await database.Schema.SyncAsync();
@@ -39,15 +73,7 @@ public class DatabaseOutageTests
             await db.Traits.CountAsync();
         }));
 
-        // What a restart does to them: the server ends every session (57P01 admin_shutdown).
-        database.Execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
-        // pg_terminate_backend only signals: wait (bounded) until those sessions are really gone.
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (database.Query("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()").Count > 0
-            && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        await database.EndEverySessionAsync();
 
         await using (var db = await contexts.CreateDbContextAsync())
         {
@@ -60,6 +86,46 @@ public class DatabaseOutageTests
             await using var db = await contexts.CreateDbContextAsync();
             Assert.Equal(StandardData.Traits.Count, await db.Traits.CountAsync());
         }
+    }
+
+    [PostgresqlFact]
+    public Task RequestsRightAfterAPostgresqlRestartSucceed() => RequestsRightAfterARestartSucceed("postgresql");
+
+    [MysqlFact]
+    public Task RequestsRightAfterAMysqlRestartSucceed() => RequestsRightAfterARestartSucceed("mysql");
+
+    /// <summary>Over HTTP, every request that meets a connection the restart killed is run again on a new one.</summary>
+    private static async Task RequestsRightAfterARestartSucceed(string backend)
+    {
+        using var database = new TestDatabase(backend);
+        await database.Schema.SyncAsync();
+        var settings = PlacementSettings.From(new OsloConfig(OsloConfig.FromEnvironment(new Dictionary<string, string>
+        {
+            ["OS_API__AUTH_STRATEGY"] = "noauth2",
+            ["OS_PLACEMENT_DATABASE__CONNECTION"] = database.Url,
+        })));
+        await using var app = PlacementHost.Build(settings, DatabaseUrl.Parse(database.Url), "127.0.0.1", 0);
+        await DatabaseCommands.PrepareForServingAsync(settings, app.Services);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        using var client = new HttpClient { BaseAddress = new Uri(address) };
+        client.DefaultRequestHeaders.Add("x-auth-token", "admin");
+        client.DefaultRequestHeaders.Add("openstack-api-version", "placement 1.39");
+        async Task<HttpStatusCode[]> ConcurrentReads() =>
+            (await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => client.GetAsync("/resource_providers")))).Select(r => r.StatusCode).ToArray();
+        // Several pooled connections, as a busy server has.
+        Assert.All(await ConcurrentReads(), status => Assert.Equal(HttpStatusCode.OK, status));
+
+        await database.EndEverySessionAsync();
+        var created = await client.PostAsync("/resource_providers",
+            new StringContent("""{"name": "after-restart"}""", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        Assert.Equal("after-restart", JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("name").GetString());
+        Assert.Equal(["after-restart"], database.Query("SELECT name FROM resource_providers"));
+
+        await database.EndEverySessionAsync();
+        Assert.All(await ConcurrentReads(), status => Assert.Equal(HttpStatusCode.OK, status));
     }
 
     [Fact]

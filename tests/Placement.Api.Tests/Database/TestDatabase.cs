@@ -92,6 +92,35 @@ internal sealed class TestDatabase : IDisposable
         command.ExecuteNonQuery();
     }
 
+    /// <summary>
+    /// What a server restart does to this database's sessions: the server ends every one (PostgreSQL: 57P01
+    /// admin_shutdown; MySQL: KILL), and this waits (bounded) until they are really gone. Server backends only.
+    /// </summary>
+    public async Task EndEverySessionAsync()
+    {
+        var others = Backend == "postgresql"
+            ? "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            : "SELECT id FROM information_schema.processlist WHERE db = DATABASE() AND id <> CONNECTION_ID()";
+        if (Backend == "postgresql")
+        {
+            Execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
+        }
+        else
+        {
+            foreach (var id in Query(others))
+            {
+                Execute($"KILL {id}");
+            }
+        }
+
+        // Ending a session only signals it.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (Query(others).Count > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+    }
+
     public void Dispose()
     {
         Services.Dispose();
