@@ -55,9 +55,13 @@ public sealed record DatabaseUrl(DatabaseProvider Provider, string ConnectionStr
         ["charset"] = (_, v) => RequireUtf8(v),
         ["unix_socket"] = (b, v) => (b.Server, b.ConnectionProtocol) = (v, MySqlConnectionProtocol.UnixSocket),
         ["connect_timeout"] = (b, v) => b.ConnectionTimeout = (uint)PositiveInteger("connect_timeout", v),
-        ["ssl_ca"] = (b, v) => (b.SslCa, b.SslMode) = (v, MySqlSslMode.VerifyCA),
+        ["ssl_ca"] = (b, v) => (b.SslCa, b.SslMode) = (v, Stricter(b.SslMode, MySqlSslMode.VerifyCA)),
         ["ssl_cert"] = (b, v) => b.SslCert = v,
         ["ssl_key"] = (b, v) => b.SslKey = v,
+        // As OpenStack-Ansible writes them for TLS to Galera: false encrypts without checking the certificate.
+        ["ssl_verify_cert"] = (b, v) => b.SslMode = Flag("ssl_verify_cert", v) ? Stricter(b.SslMode, MySqlSslMode.VerifyCA) : MySqlSslMode.Required,
+        ["ssl_check_hostname"] = (b, v) => b.SslMode = Flag("ssl_check_hostname", v) ? MySqlSslMode.VerifyFull : b.SslMode,
+        ["ssl_verify_identity"] = (b, v) => b.SslMode = Flag("ssl_verify_identity", v) ? MySqlSslMode.VerifyFull : b.SslMode,
     };
 
     /// <exception cref="DatabaseUrlException">The URL is malformed or names a backend this server does not support.</exception>
@@ -306,6 +310,17 @@ public sealed record DatabaseUrl(DatabaseProvider Provider, string ConnectionStr
             throw new DatabaseUrlException($"'charset' in the database URL must be utf8 or utf8mb4, not '{charset}'");
         }
     }
+
+    /// <summary>The stricter of two TLS modes, so that options may come in any order.</summary>
+    private static MySqlSslMode Stricter(MySqlSslMode current, MySqlSslMode wanted) => current > wanted ? current : wanted;
+
+    /// <summary>A true or false option, spelled as SQLAlchemy's asbool reads it.</summary>
+    private static bool Flag(string option, string value) => value.ToLowerInvariant() switch
+    {
+        "true" or "yes" or "on" or "y" or "t" or "1" => true,
+        "false" or "no" or "off" or "n" or "f" or "0" => false,
+        _ => throw new DatabaseUrlException($"'{option}' in the database URL must be true or false, not '{value}'"),
+    };
 
     private static SslMode SslModeFromLibpq(string value) => value switch
     {

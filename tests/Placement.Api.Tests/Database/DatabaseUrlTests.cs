@@ -121,6 +121,20 @@ public class DatabaseUrlTests
     }
 
     [Theory]
+    [InlineData("charset=utf8&ssl_ca=/etc/ca.pem", MySqlSslMode.VerifyCA)]
+    [InlineData("charset=utf8&ssl_verify_cert=true&ssl_ca=/etc/ca.pem", MySqlSslMode.VerifyCA)]
+    [InlineData("charset=utf8&ssl_verify_cert=false", MySqlSslMode.Required)]
+    [InlineData("ssl_check_hostname=true&ssl_ca=/etc/ca.pem", MySqlSslMode.VerifyFull)]
+    [InlineData("ssl_ca=/etc/ca.pem&ssl_verify_identity=1", MySqlSslMode.VerifyFull)]
+    [InlineData("ssl_ca=/etc/ca.pem&ssl_check_hostname=false", MySqlSslMode.VerifyCA)]
+    public void MysqlTlsOptionsAsDeploymentsWriteThem(string query, MySqlSslMode mode)
+    {
+        var builder = new MySqlConnectionStringBuilder(DatabaseUrl.Parse($"mysql+pymysql://placement:secret@galera/placement?{query}").ConnectionString);
+
+        Assert.Equal(mode, builder.SslMode);
+    }
+
+    [Theory]
     [InlineData("", "dialect://")]
     [InlineData("/var/lib/placement.db", "dialect://")]
     [InlineData("sqlite:/tmp/p.db", "dialect://")]
@@ -140,6 +154,7 @@ public class DatabaseUrlTests
     [InlineData("mysql+aiomysql://u:secret@db/x", "unknown MySQL driver 'aiomysql'")]
     [InlineData("mysql+pymysql://u:secret@db/x?charset=latin1", "'charset' in the database URL must be utf8")]
     [InlineData("mysql+pymysql://u:secret@db/x?read_default_file=/etc/my.cnf", "unsupported option 'read_default_file'")]
+    [InlineData("mysql+pymysql://u:secret@db/x?ssl_verify_cert=maybe", "'ssl_verify_cert' in the database URL must be true or false")]
     [InlineData("mysql://u:secret@db", "names no database")]
     public void MalformedUrlsAreRejectedWithTheReason(string url, string reason)
     {
