@@ -14,8 +14,8 @@ public sealed class LostConnectionRetryMiddleware(RequestDelegate next, IService
     {
         if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
         {
-            // The body is read again by the second run.
-            http.Request.EnableBuffering();
+            // The body is read again by the second run; kept in memory up to 1 MiB (placement's bodies are smaller).
+            http.Request.EnableBuffering(bufferThreshold: 1024 * 1024);
         }
         var commits = RequestCommits.Watch();
         try
