@@ -15,11 +15,22 @@ public sealed class SchemaManager(IDbContextFactory<PlacementDbContext> contexts
     /// <summary>Upstream master's alembic head ("Drop redundant indexes for unique constraints").</summary>
     public const string HeadRevision = "a082b8bb98d0";
 
-    /// <summary>Upstream revisions we bring to head ourselves, with the script that does it (Database/Schema/BACKEND-upgrade-from-REV.sql).</summary>
-    private static readonly HashSet<string> UpgradableRevisions = ["422ece571366"]; // Placement 8.0.0's head
-
-    /// <summary>Revisions of upstream releases before 8.0.0: their data migrations are upstream's job.</summary>
-    private static readonly HashSet<string> OlderRevisions = ["b4ed3a175331", "b5c396305c25", "611cd6dffd7b"];
+    /// <summary>
+    /// Upstream's migrations, oldest first: from each revision, what brings a database to the next one. A script of ours
+    /// (Database/Schema/BACKEND-upgrade-from-REV.sql) where upstream's changes the schema; upstream's two "block" migrations
+    /// change nothing but refuse data that its online data migrations have yet to complete, and so does our check.
+    /// </summary>
+    private static readonly UpstreamMigration[] Migrations =
+    [
+        new("b4ed3a175331", "611cd6dffd7b", Blocker: new(
+            "at least one resource provider has no root provider id",
+            db => db.ResourceProviders.AnyAsync(p => p.RootProviderId == null))),
+        new("611cd6dffd7b", "b5c396305c25", Blocker: new(
+            "at least one allocation has no consumer record",
+            db => db.Allocations.AnyAsync(a => !db.Consumers.Any(c => c.Uuid == a.ConsumerId)))),
+        new("b5c396305c25", "422ece571366", Script: true), // consumer types
+        new("422ece571366", HeadRevision, Script: true), // redundant indexes dropped (Placement 8.0.0 to master)
+    ];
 
     private const string SyncAdvice = "run `placement-api db sync` or set [placement_database] sync_on_startup = true";
 
@@ -41,15 +52,9 @@ public sealed class SchemaManager(IDbContextFactory<PlacementDbContext> contexts
             db.AlembicVersion.Add(new AlembicVersion { VersionNum = HeadRevision });
             await db.SaveChangesAsync(cancellationToken);
         }
-        else if (UpgradableRevisions.Contains(revision))
+        else if (revision != HeadRevision)
         {
-            logger.LogInformation("Upgrading the Placement schema from revision {From} to {Revision}", revision, HeadRevision);
-            await db.Database.ExecuteSqlRawAsync(ReadScript($"{_dialect.ScriptPrefix}-upgrade-from-{revision}.sql"), cancellationToken);
-            await db.AlembicVersion.ExecuteUpdateAsync(s => s.SetProperty(v => v.VersionNum, HeadRevision), cancellationToken);
-        }
-        else
-        {
-            ThrowUnlessHead(revision);
+            await UpgradeAsync(db, revision, cancellationToken);
         }
 
         await SyncStandardDataAsync(db, cancellationToken);
@@ -75,30 +80,58 @@ public sealed class SchemaManager(IDbContextFactory<PlacementDbContext> contexts
         await using var transaction = await SchemaTurn.TakeAsync(db, _dialect, cancellationToken);
         var revision = await ReadRevisionAsync(db, cancellationToken)
             ?? throw new DatabaseSchemaException($"database schema missing: {SyncAdvice}");
-        if (UpgradableRevisions.Contains(revision))
+        if (revision != HeadRevision)
         {
-            throw new DatabaseSchemaException(
-                $"database schema is at revision {revision} (Placement 8.0.0), older than {HeadRevision}: {SyncAdvice}");
+            PathToHead(revision);
+            throw new DatabaseSchemaException($"database schema is at revision {revision}, older than {HeadRevision}: {SyncAdvice}");
         }
 
-        ThrowUnlessHead(revision);
         await SyncStandardDataAsync(db, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
-    private static void ThrowUnlessHead(string revision)
+    /// <summary>
+    /// Brings a database at an older upstream revision to head as upstream's alembic would, checking first what
+    /// upstream's block migrations check, so that a database we cannot upgrade is left as it was.
+    /// </summary>
+    private async Task UpgradeAsync(PlacementDbContext db, string revision, CancellationToken cancellationToken)
     {
-        if (revision == HeadRevision)
+        var path = PathToHead(revision);
+        foreach (var migration in path)
         {
-            return;
+            if (migration.Blocker is { } blocker && await blocker.FoundAsync(db))
+            {
+                throw new DatabaseSchemaException(
+                    $"database schema is at revision {revision} and cannot be upgraded: {blocker.Problem} (upstream's migration "
+                    + $"{migration.To} refuses it too); run upstream's `placement-manage db online_data_migrations` first");
+            }
         }
 
-        throw new DatabaseSchemaException(OlderRevisions.Contains(revision)
-            ? $"database schema is at revision {revision}, from a Placement release older than 8.0.0: "
-              + "upgrade it with upstream's `placement-manage db sync` (8.0.0 or later) first"
-            : $"database schema is at unknown revision {revision} (expected {HeadRevision}); "
-              + "it was perhaps created by a newer Placement");
+        logger.LogInformation("Upgrading the Placement schema from revision {From} to {Revision}", revision, HeadRevision);
+        foreach (var migration in path.Where(m => m.Script))
+        {
+            await db.Database.ExecuteSqlRawAsync(ReadScript($"{_dialect.ScriptPrefix}-upgrade-from-{migration.From}.sql"), cancellationToken);
+        }
+
+        await db.AlembicVersion.ExecuteUpdateAsync(s => s.SetProperty(v => v.VersionNum, HeadRevision), cancellationToken);
     }
+
+    /// <summary>The migrations from <paramref name="revision"/> to head.</summary>
+    /// <exception cref="DatabaseSchemaException">The revision is none of upstream's that we know.</exception>
+    private static UpstreamMigration[] PathToHead(string revision)
+    {
+        var first = Array.FindIndex(Migrations, m => m.From == revision);
+        return first >= 0
+            ? Migrations[first..]
+            : throw new DatabaseSchemaException($"database schema is at unknown revision {revision} (expected {HeadRevision}); "
+                + "it was perhaps created by a newer Placement");
+    }
+
+    /// <param name="Script">Whether Database/Schema/BACKEND-upgrade-from-FROM.sql does what the migration does.</param>
+    /// <param name="Blocker">What makes upstream's migration refuse the database, when it is one of the block migrations.</param>
+    private sealed record UpstreamMigration(string From, string To, bool Script = false, MigrationBlocker? Blocker = null);
+
+    private sealed record MigrationBlocker(string Problem, Func<PlacementDbContext, Task<bool>> FoundAsync);
 
     private async Task<string?> ReadRevisionAsync(PlacementDbContext db, CancellationToken cancellationToken)
     {

@@ -143,18 +143,16 @@ public class SchemaManagerTests
         Assert.Equal(["14"], db.Query("SELECT id FROM resource_classes WHERE name = 'PCPU'"));
     }
 
-    [Theory]
-    [InlineData("ffffffffffff", "unknown revision ffffffffffff")]
-    [InlineData("611cd6dffd7b", "older than 8.0.0")]
-    public async Task ARevisionWeCannotUseIsRefusedByStartAndSync(string revision, string reason)
+    [Fact]
+    public async Task AnUnknownRevisionIsRefusedByStartAndSync()
     {
         using var db = new TestDatabase();
         await db.Schema.SyncAsync();
-        db.Execute($"UPDATE alembic_version SET version_num = '{revision}'");
+        db.Execute("UPDATE alembic_version SET version_num = 'ffffffffffff'");
 
-        Assert.Contains(reason, (await Assert.ThrowsAsync<DatabaseSchemaException>(() => db.Schema.EnsureReadyAsync())).Message);
-        Assert.Contains(reason, (await Assert.ThrowsAsync<DatabaseSchemaException>(() => db.Schema.SyncAsync())).Message);
-        Assert.Equal(revision, await db.Schema.CurrentRevisionAsync());
+        Assert.Contains("unknown revision ffffffffffff", (await Assert.ThrowsAsync<DatabaseSchemaException>(() => db.Schema.EnsureReadyAsync())).Message);
+        Assert.Contains("unknown revision ffffffffffff", (await Assert.ThrowsAsync<DatabaseSchemaException>(() => db.Schema.SyncAsync())).Message);
+        Assert.Equal("ffffffffffff", await db.Schema.CurrentRevisionAsync());
     }
 
     [Fact]

@@ -96,6 +96,84 @@ public class UpstreamInterchangeTests
         Assert.Equal(SchemaManager.HeadRevision, await UpstreamPlacement.VersionAsync(placement8.Url));
     }
 
+    /// <summary>Every backend with the oldest revision (every migration to run) and the last before 8.0.0's (the schema change alone).</summary>
+    public static TheoryData<string, string> OlderRevisions()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var backend in TestBackends.All)
+        {
+            foreach (var revision in new[] { "b4ed3a175331", "b5c396305c25" })
+            {
+                data.Add(backend, revision);
+            }
+        }
+
+        return data;
+    }
+
+    [UpstreamTheory]
+    [MemberData(nameof(OlderRevisions))]
+    public async Task SyncUpgradesADatabaseOfAnOlderUpstreamReleaseAsAlembicWould(string backend, string revision)
+    {
+        using var older = new TestDatabase(backend);
+        using var master = new TestDatabase(backend);
+        await UpstreamPlacement.SyncToAsync(older.Url, revision);
+        await UpstreamPlacement.SyncAsync(master.Url);
+        older.Execute("""
+            INSERT INTO projects (id, external_id) VALUES (1, 'project');
+            INSERT INTO users (id, external_id) VALUES (1, 'user');
+            INSERT INTO resource_providers (id, uuid, name, generation, root_provider_id) VALUES (1, 'a5c8d4f0-8f4b-4a55-9b4c-2d1e0f3a6b71', 'rp', 3, 1);
+            INSERT INTO consumers (id, uuid, project_id, user_id, generation) VALUES (1, '6e3c1f52-93c5-4b8e-a2f0-0d7c5b9e4a13', 1, 1, 2);
+            INSERT INTO allocations (id, resource_provider_id, consumer_id, resource_class_id, used) VALUES (1, 1, '6e3c1f52-93c5-4b8e-a2f0-0d7c5b9e4a13', 0, 4);
+            """);
+
+        Assert.Contains(revision, (await Assert.ThrowsAsync<DatabaseSchemaException>(() => older.Schema.EnsureReadyAsync())).Message);
+        await older.Schema.SyncAsync();
+
+        Assert.Equal(master.SchemaDump(), older.SchemaDump());
+        Assert.Equal(SchemaManager.HeadRevision, await UpstreamPlacement.VersionAsync(older.Url));
+        Assert.Equal(["6e3c1f52-93c5-4b8e-a2f0-0d7c5b9e4a13 1 1 2"],
+            older.Query("SELECT uuid || ' ' || project_id || ' ' || user_id || ' ' || generation FROM consumers"));
+        Assert.Equal(["NULL"], older.Query("SELECT consumer_type_id FROM consumers"));
+        Assert.Equal(["1 6e3c1f52-93c5-4b8e-a2f0-0d7c5b9e4a13 4"], older.Query("SELECT resource_provider_id || ' ' || consumer_id || ' ' || used FROM allocations"));
+        Assert.Equal(["rp 3 1"], older.Query("SELECT name || ' ' || generation || ' ' || root_provider_id FROM resource_providers"));
+        var upstream = await UpstreamPlacement.StartAndReadAsync(older.Url);
+        Assert.Equal(1, upstream.GetProperty("rows").GetProperty("consumers").GetArrayLength());
+    }
+
+    public static TheoryData<string, string, string, string> DataUpstreamsBlockMigrationsRefuse()
+    {
+        var data = new TheoryData<string, string, string, string>();
+        foreach (var backend in TestBackends.All)
+        {
+            data.Add(backend, "b4ed3a175331",
+                "INSERT INTO resource_providers (id, uuid, name, generation) VALUES (1, 'a5c8d4f0-8f4b-4a55-9b4c-2d1e0f3a6b71', 'rp', 0)",
+                "no root provider id");
+            data.Add(backend, "611cd6dffd7b",
+                "INSERT INTO allocations (id, resource_provider_id, consumer_id, resource_class_id, used) VALUES (1, 1, '6e3c1f52-93c5-4b8e-a2f0-0d7c5b9e4a13', 0, 4)",
+                "no consumer record");
+        }
+
+        return data;
+    }
+
+    [UpstreamTheory]
+    [MemberData(nameof(DataUpstreamsBlockMigrationsRefuse))]
+    public async Task AnOlderDatabaseWhoseDataUpstreamWouldRefuseIsRefusedAndLeftAsItWas(string backend, string revision, string insert, string problem)
+    {
+        using var older = new TestDatabase(backend);
+        await UpstreamPlacement.SyncToAsync(older.Url, revision);
+        older.Execute(insert);
+        var schema = older.SchemaDump();
+
+        var error = await Assert.ThrowsAsync<DatabaseSchemaException>(() => older.Schema.SyncAsync());
+
+        Assert.Contains(problem, error.Message);
+        Assert.Contains("placement-manage db online_data_migrations", error.Message);
+        Assert.Equal(schema, older.SchemaDump());
+        Assert.Equal(revision, await older.Schema.CurrentRevisionAsync());
+    }
+
     private static async Task WriteOneOfEverythingAsync(PlacementDbContext context)
     {
         var project = new Project { ExternalId = "project" };

@@ -19,6 +19,9 @@ internal static class UpstreamPlacement
     /// <summary>placement-manage db sync, at master's head (or at Debian's 8.0.0 head).</summary>
     public static Task SyncAsync(string url, bool atMasterHead = true) => RunAsync(url, atMasterHead ? "sync" : "sync-8.0.0");
 
+    /// <summary>placement-manage db sync as far as <paramref name="revision"/>: a database of an older upstream release.</summary>
+    public static Task SyncToAsync(string url, string revision) => RunAsync(url, $"sync-to-{revision}");
+
     /// <summary>placement-manage db version.</summary>
     public static async Task<string> VersionAsync(string url) => (await RunAsync(url, "version")).Trim();
 
@@ -106,7 +109,7 @@ internal static class UpstreamPlacement
         import sys
         import tempfile
 
-        # usage: upstream_placement.py DATABASE_URL sync|sync-8.0.0|version|start
+        # usage: upstream_placement.py DATABASE_URL sync|sync-8.0.0|sync-to-REVISION|version|start
         url, command = sys.argv[1], sys.argv[2]
         os.environ['OS_PLACEMENT_DATABASE__CONNECTION'] = url
         os.environ['OS_PLACEMENT_CONFIG_DIR'] = tempfile.mkdtemp()  # no /etc/placement/placement.conf
@@ -127,6 +130,11 @@ internal static class UpstreamPlacement
 
         if command != 'sync-8.0.0':
             migration._alembic_config = _alembic_config_with_master_migrations
+
+        if command.startswith('sync-to-'):
+            target, _upgrade = command[len('sync-to-'):], migration.upgrade
+            migration.upgrade = lambda revision, config=None: _upgrade(target, config)
+            command = 'sync'
 
         if command in ('sync', 'sync-8.0.0', 'version'):
             from placement.cmd import manage
