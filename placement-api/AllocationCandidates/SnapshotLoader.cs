@@ -47,24 +47,25 @@ public static class SnapshotLoader
         var traits = db.ResourceProviderTraits.AsNoTracking();
         var aggregates = db.ResourceProviderAggregates.AsNoTracking();
         var classes = db.ResourceClasses.AsNoTracking();
-        object?[] parts =
-        [
-            await providers.CountAsync(ct),
-            await providers.MaxAsync(p => (int?)p.Id, ct),
-            await providers.SumAsync(p => (long?)p.ParentProviderId, ct),
-            await providers.SumAsync(p => (long?)p.Id * (p.ParentProviderId ?? 0), ct),
-            await inventories.CountAsync(ct),
-            await inventories.MaxAsync(i => (int?)i.Id, ct),
-            await inventories.MaxAsync(i => i.UpdatedAt, ct),
-            await inventories.SumAsync(i => (long?)i.Total + i.Reserved * 3L + i.MinUnit * 5L + i.MaxUnit * 7L + i.StepSize * 11L, ct),
-            await inventories.SumAsync(i => (double?)i.AllocationRatio * (i.Id + 1), ct),
-            await traits.CountAsync(ct),
-            await traits.SumAsync(t => (long?)t.TraitId * (t.ResourceProviderId + 1), ct),
-            await aggregates.CountAsync(ct),
-            await aggregates.SumAsync(a => (long?)a.AggregateId * (a.ResourceProviderId + 1), ct),
-            await classes.CountAsync(ct),
-            await classes.MaxAsync(c => c.UpdatedAt, ct),
-        ];
+        // One statement, one round trip: each part is a scalar subquery of a row from alembic_version, which has one.
+        var parts = await db.AlembicVersion.AsNoTracking().Select(_ => new object?[]
+        {
+            providers.Count(),
+            providers.Max(p => (int?)p.Id),
+            providers.Sum(p => (long?)p.ParentProviderId),
+            providers.Sum(p => (long?)p.Id * (p.ParentProviderId ?? 0)),
+            inventories.Count(),
+            inventories.Max(i => (int?)i.Id),
+            inventories.Max(i => i.UpdatedAt),
+            inventories.Sum(i => (long?)i.Total + i.Reserved * 3L + i.MinUnit * 5L + i.MaxUnit * 7L + i.StepSize * 11L),
+            inventories.Sum(i => (double?)i.AllocationRatio * (i.Id + 1)),
+            traits.Count(),
+            traits.Sum(t => (long?)t.TraitId * (t.ResourceProviderId + 1)),
+            aggregates.Count(),
+            aggregates.Sum(a => (long?)a.AggregateId * (a.ResourceProviderId + 1)),
+            classes.Count(),
+            classes.Max(c => c.UpdatedAt),
+        }).FirstAsync(ct);
         return string.Join('|', parts.Select(p => Convert.ToString(p, System.Globalization.CultureInfo.InvariantCulture)));
     }
 
