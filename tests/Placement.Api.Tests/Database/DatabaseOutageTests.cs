@@ -30,15 +30,18 @@ public class DatabaseOutageTests
         Assert.NotNull(DatabaseUnavailableException.FindIn(error));
     }
 
+    private static PlacementSettings Settings(string connection, bool syncOnStartup = false) =>
+        PlacementSettings.From(new OsloConfig(OsloConfig.FromEnvironment(new Dictionary<string, string>
+        {
+            ["OS_API__AUTH_STRATEGY"] = "noauth2",
+            ["OS_PLACEMENT_DATABASE__CONNECTION"] = connection,
+            ["OS_PLACEMENT_DATABASE__SYNC_ON_STARTUP"] = syncOnStartup ? "True" : "False",
+        })));
+
     [Fact]
     public async Task AServerStartedWithoutItsDatabaseAnswers503UntilTheSchemaIsReady()
     {
-        var settings = PlacementSettings.From(new OsloConfig(OsloConfig.FromEnvironment(new Dictionary<string, string>
-        {
-            ["OS_API__AUTH_STRATEGY"] = "noauth2",
-            ["OS_PLACEMENT_DATABASE__CONNECTION"] = "postgresql://placement:placement@127.0.0.1:9/placement",
-            ["OS_PLACEMENT_DATABASE__SYNC_ON_STARTUP"] = "True",
-        })));
+        var settings = Settings("postgresql://placement:placement@127.0.0.1:9/placement", syncOnStartup: true);
         await using var app = PlacementHost.Build(settings, DatabaseUrl.Parse(settings.DatabaseConnection), "127.0.0.1", 0);
 
         await DatabaseCommands.PrepareForServingAsync(settings, app.Services);
@@ -99,11 +102,7 @@ public class DatabaseOutageTests
     {
         using var database = new TestDatabase(backend);
         await database.Schema.SyncAsync();
-        var settings = PlacementSettings.From(new OsloConfig(OsloConfig.FromEnvironment(new Dictionary<string, string>
-        {
-            ["OS_API__AUTH_STRATEGY"] = "noauth2",
-            ["OS_PLACEMENT_DATABASE__CONNECTION"] = database.Url,
-        })));
+        var settings = Settings(database.Url);
         await using var app = PlacementHost.Build(settings, DatabaseUrl.Parse(database.Url), "127.0.0.1", 0);
         await DatabaseCommands.PrepareForServingAsync(settings, app.Services);
         await app.StartAsync();
