@@ -63,7 +63,7 @@ public class DatabaseOutageTests
     }
 
     [PostgresqlFact]
-    public async Task ConnectionsLostToAServerRestartFailOneQueryThenThePoolIsFresh()
+    public async Task ConnectionsLostToAServerRestartFailAtMostOneQueryThenThePoolIsFresh()
     {
         using var database = new TestDatabase("postgresql");
         await database.Schema.SyncAsync();
@@ -80,8 +80,16 @@ public class DatabaseOutageTests
 
         await using (var db = await contexts.CreateDbContextAsync())
         {
-            var error = await Assert.ThrowsAnyAsync<Exception>(() => db.Traits.CountAsync());
-            Assert.NotNull(DatabaseUnavailableException.FindIn(error));
+            try
+            {
+                await db.Traits.CountAsync();
+            }
+            catch (Exception error)
+            {
+                // Unless Npgsql saw the server's goodbye on the idle connection first and replaced it, the query fails
+                // as unavailable (a 503, and the request is run again), never otherwise, and the pool is emptied.
+                Assert.NotNull(DatabaseUnavailableException.FindIn(error));
+            }
         }
 
         for (var i = 0; i < 4; i++)
