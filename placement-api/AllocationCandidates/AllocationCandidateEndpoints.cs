@@ -1,7 +1,7 @@
 using Placement.Api.AllocationCandidates.Engine;
+using Placement.Api.AllocationCandidates.Snapshots;
 using Placement.Api.Auth;
 using Placement.Api.Configuration;
-using Placement.Api.Database;
 using Placement.Api.Http;
 
 namespace Placement.Api.AllocationCandidates;
@@ -11,16 +11,23 @@ public static class AllocationCandidateEndpoints
 {
     public static void Map(IEndpointRouteBuilder app) => app.MapPlacement("GET", "/allocation_candidates", List);
 
-    private static async Task<IResult> List(HttpContext http, PlacementDbContext db, PlacementSettings settings, SnapshotCache snapshots)
+    private static async Task<IResult> List(
+        HttpContext http, PlacementSettings settings, CandidateCache cache, ILogger<CandidateCache> logger)
     {
         http.RequireMicroversion("1.10");
         RequestChecks.RequireJsonAccepted(http.Request);
         http.Authorize(PlacementPolicies.AllocationCandidatesList);
         var version = http.Microversion();
         var request = CandidateQuery.Parse(QueryParameters.InOrder(http.Request), version);
-        await CandidateNameCheck.CheckAsync(db, request, http.RequestAborted);
-        var snapshot = await snapshots.GetAsync(db, http.RequestAborted);
-        var result = CandidateEngine.Find(snapshot, request, Options(settings));
+        var snapshot = await cache.FreshSnapshotAsync(http.RequestAborted);
+        CandidateNameCheck.Check(snapshot, request);
+        var result = CandidateEngine.Find(snapshot, request, Options(settings), http.RequestAborted);
+        if (result.ReachedTimeLimit)
+        {
+            logger.LogWarning(
+                "GET /allocation_candidates?{Query} reached [placement] allocation_candidates_time_limit ({Seconds} s): answering the {Count} candidates found",
+                http.Request.QueryString.Value?.TrimStart('?'), settings.AllocationCandidatesTimeLimit, result.AllocationRequests.Count);
+        }
         // Candidates are computed now, so they were last modified now.
         JsonResponse.SetCacheHeaders(http, null);
         return new CandidateResponse(result, request, version);
@@ -33,5 +40,8 @@ public static class AllocationCandidateEndpoints
             ? GenerationStrategy.BreadthFirst
             : GenerationStrategy.DepthFirst,
         Randomize = settings.RandomizeAllocationCandidates,
+        TimeLimit = settings.AllocationCandidatesTimeLimit == 0
+            ? Timeout.InfiniteTimeSpan
+            : TimeSpan.FromSeconds(settings.AllocationCandidatesTimeLimit),
     };
 }

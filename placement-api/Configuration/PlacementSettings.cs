@@ -43,6 +43,14 @@ public sealed record PlacementSettings
     public int AllocationConflictRetryCount { get; init; } = 10;
     public int MaxAllocationCandidates { get; init; } = -1;
     public CandidateGenerationStrategy AllocationCandidatesGenerationStrategy { get; init; } = CandidateGenerationStrategy.DepthFirst;
+
+    /// <summary>
+    /// Ours, not upstream's: how long one GET /allocation_candidates may search, in seconds; past it the candidates
+    /// found so far are the answer (as when max_allocation_candidates cuts it). 0 is no limit.
+    /// </summary>
+    public int AllocationCandidatesTimeLimit { get; init; } = DefaultAllocationCandidatesTimeLimit;
+
+    public const int DefaultAllocationCandidatesTimeLimit = 10;
     public string IncompleteConsumerProjectId { get; init; } = "00000000-0000-0000-0000-000000000000";
     public string IncompleteConsumerUserId { get; init; } = "00000000-0000-0000-0000-000000000000";
 
@@ -103,6 +111,8 @@ public sealed record PlacementSettings
                 var other => throw new ConfigurationException(
                     $"[placement] allocation_candidates_generation_strategy: invalid value '{other}': must be one of depth-first, breadth-first"),
             },
+            AllocationCandidatesTimeLimit = reader.Int("placement", "allocation_candidates_time_limit", DefaultAllocationCandidatesTimeLimit, min: 0)
+                ?? DefaultAllocationCandidatesTimeLimit,
             IncompleteConsumerProjectId = reader.String("placement", "incomplete_consumer_project_id")
                 ?? "00000000-0000-0000-0000-000000000000",
             IncompleteConsumerUserId = reader.String("placement", "incomplete_consumer_user_id")

@@ -37,7 +37,7 @@ public static class PlacementHost
 
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton<RouteTable>();
-        builder.Services.AddSingleton<AllocationCandidates.SnapshotCache>();
+        builder.Services.AddSingleton<AllocationCandidates.Snapshots.CandidateCache>();
         builder.Services.AddPlacementDatabase(database);
         builder.Services.AddSingleton(new PolicyEnforcer(
             new PolicyOptions(settings.PolicyFile, settings.EnforceScope, settings.EnforceNewDefaults)));

@@ -4,32 +4,31 @@ namespace Placement.Api.AllocationCandidates.Engine;
 
 /// <summary>
 /// Turns chosen group options into the output model: amounts of all groups summed per provider and class,
-/// mappings per group, and the summaries of every provider in the trees involved. Reuses scratch arrays indexed
-/// by inventory and provider so that rendering thousands of candidates stays cheap.
+/// mappings per group, and the summaries of every provider in the trees involved. Works in the request's scratch
+/// arrays, indexed by inventory and provider, so that rendering thousands of candidates stays cheap.
 /// </summary>
 internal sealed class CandidateRenderer
 {
     private readonly ProviderSnapshot snapshot;
     private readonly ResolvedGroup[] groups;
+    private readonly EngineScratch scratch;
     private readonly int[] sumOfInventory;
     private readonly bool[] inventoryUsed;
     private readonly List<int> usedInventories = [];
     private readonly int[] providerStamp;
     private readonly int[] providerSlot;
     private readonly int[] classCount;
-    private readonly Guid[]?[] singleUuid;
-    private int stamp;
 
-    public CandidateRenderer(ProviderSnapshot snapshot, ResolvedGroup[] groups)
+    public CandidateRenderer(ProviderSnapshot snapshot, ResolvedGroup[] groups, EngineScratch scratch)
     {
         this.snapshot = snapshot;
         this.groups = groups;
-        sumOfInventory = new int[snapshot.Inventories.Length];
-        inventoryUsed = new bool[snapshot.Inventories.Length];
-        providerStamp = new int[snapshot.ProviderCount];
-        providerSlot = new int[snapshot.ProviderCount];
-        classCount = new int[snapshot.ProviderCount];
-        singleUuid = new Guid[]?[snapshot.ProviderCount];
+        this.scratch = scratch;
+        sumOfInventory = scratch.SumOfInventory;
+        inventoryUsed = scratch.InventoryUsed;
+        providerStamp = scratch.ProviderStamp;
+        providerSlot = scratch.ProviderSlot;
+        classCount = scratch.ClassCount;
     }
 
     /// <summary>Identity of a candidate as upstream compares them: summed amounts per inventory plus the mappings.</summary>
@@ -52,35 +51,25 @@ internal sealed class CandidateRenderer
 
     /// <summary>
     /// Renders the first <paramref name="kept"/> of the generated candidates and the summaries: every provider of
-    /// the trees they allocate from; below 1.29 (with trees), as upstream, only providers allocated by any generated
-    /// candidate, in those trees.
+    /// the trees they allocate from; below 1.29 (with trees, <paramref name="wholeTrees"/> false), as upstream, only
+    /// providers allocated by any generated candidate, in those trees.
     /// </summary>
-    public CandidateResult Render(List<GroupOption[]> generated, int kept, bool nestedAware)
+    public CandidateResult Render(List<GroupOption[]> generated, int kept, bool wholeTrees)
     {
         var requests = new List<AllocationCandidate>(kept);
-        var allocated = new bool[snapshot.ProviderCount];
+        var allocated = new HashSet<int>();
         for (var i = 0; i < kept; i++)
         {
             requests.Add(Render(generated[i], allocated));
         }
-        var treeTaken = new bool[snapshot.ProviderCount];
-        for (var p = 0; p < allocated.Length; p++)
-        {
-            if (allocated[p])
-            {
-                treeTaken[snapshot.Roots[p]] = true;
-            }
-        }
+        var treesTaken = allocated.Select(p => snapshot.Roots[p]).ToHashSet();
 
         var summaries = new List<ProviderSummary>();
-        if (nestedAware || !snapshot.HasTrees)
+        if (wholeTrees)
         {
-            for (var root = 0; root < treeTaken.Length; root++)
+            foreach (var root in treesTaken.Order())
             {
-                if (treeTaken[root])
-                {
-                    summaries.AddRange(snapshot.TreeMembers[root].Select(Summary));
-                }
+                summaries.AddRange(snapshot.TreeMembers[root].Select(Summary));
             }
             return new CandidateResult(requests, summaries);
         }
@@ -91,25 +80,19 @@ internal sealed class CandidateRenderer
             {
                 foreach (var index in option.InventoryIndexes)
                 {
-                    allocated[snapshot.Inventories[index].Provider] = true;
+                    allocated.Add(snapshot.Inventories[index].Provider);
                 }
             }
         }
-        for (var p = 0; p < allocated.Length; p++)
-        {
-            if (allocated[p] && treeTaken[snapshot.Roots[p]])
-            {
-                summaries.Add(Summary(p));
-            }
-        }
+        summaries.AddRange(allocated.Where(p => treesTaken.Contains(snapshot.Roots[p])).Order().Select(Summary));
         return new CandidateResult(requests, summaries);
     }
 
-    private AllocationCandidate Render(GroupOption[] candidate, bool[] allocated)
+    private AllocationCandidate Render(GroupOption[] candidate, HashSet<int> allocated)
     {
         Sum(candidate);
         // Providers in order of first use, each with its classes in order of first use.
-        stamp++;
+        var stamp = ++scratch.ProviderStampValue;
         var providerCount = 0;
         foreach (var index in usedInventories)
         {
@@ -132,7 +115,7 @@ internal sealed class CandidateRenderer
             {
                 resourcesOf[slot] = new ResourceAmount[classCount[slot]];
                 allocations[slot] = new ProviderAllocation(snapshot.Uuids[inventory.Provider], resourcesOf[slot]);
-                allocated[inventory.Provider] = true;
+                allocated.Add(inventory.Provider);
                 classCount[slot] = 0;
             }
             resourcesOf[slot][classCount[slot]++] = new ResourceAmount(snapshot.ClassNames[inventory.ResourceClass], sumOfInventory[index]);
@@ -152,7 +135,7 @@ internal sealed class CandidateRenderer
     {
         if (providers.Length == 1)
         {
-            return singleUuid[providers[0]] ??= [snapshot.Uuids[providers[0]]];
+            return snapshot.SingleUuid(providers[0]);
         }
         var uuids = new Guid[providers.Length];
         for (var i = 0; i < providers.Length; i++)
@@ -195,9 +178,9 @@ internal sealed class CandidateRenderer
         foreach (var index in snapshot.InventoriesOf[p])
         {
             var inventory = snapshot.Inventories[index];
-            resources.Add(new SummaryResource(snapshot.ClassNames[inventory.ResourceClass], inventory.Capacity, inventory.Used));
+            resources.Add(new SummaryResource(snapshot.ClassNames[inventory.ResourceClass], inventory.Capacity, snapshot.Used(index)));
         }
-        var traits = snapshot.TraitNamesOf[p];
+        var traits = Array.ConvertAll(snapshot.TraitsOf[p], t => snapshot.TraitNames[t]);
         var parent = snapshot.Parents[p];
         return new ProviderSummary(
             snapshot.Uuids[p], snapshot.Uuids[snapshot.Roots[p]], parent < 0 ? null : snapshot.Uuids[parent], resources, traits);

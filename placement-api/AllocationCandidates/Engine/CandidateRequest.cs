@@ -82,4 +82,10 @@ public sealed class CandidateOptions
 
     /// <summary>The random source used when <see cref="Randomize"/> is on; <see cref="System.Random.Shared"/> if null.</summary>
     public Random? Random { get; init; }
+
+    /// <summary>
+    /// How long one request may search (our <c>[placement] allocation_candidates_time_limit</c>); past it, the candidates
+    /// found so far are the answer. <see cref="Timeout.InfiniteTimeSpan"/> (or zero) is no limit.
+    /// </summary>
+    public TimeSpan TimeLimit { get; init; } = Timeout.InfiniteTimeSpan;
 }

@@ -25,5 +25,8 @@ public sealed record CandidateResult(
     IReadOnlyList<AllocationCandidate> AllocationRequests,
     IReadOnlyList<ProviderSummary> ProviderSummaries)
 {
+    /// <summary>The search stopped at <see cref="CandidateOptions.TimeLimit"/>: these are the candidates found until then.</summary>
+    public bool ReachedTimeLimit { get; init; }
+
     public static CandidateResult Empty { get; } = new([], []);
 }

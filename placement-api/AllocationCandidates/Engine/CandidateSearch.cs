@@ -13,10 +13,10 @@ internal sealed class CandidateSearch
     private readonly ResolvedGroup[] groups;
     private readonly bool isolate;
     private readonly bool rejectSameTreeProviders;
+    private readonly EngineScratch scratch;
     private readonly long[] added;
     private readonly int[] takenByGranular;
     private readonly int[] inventoryStamp;
-    private int stamp;
 
     // Group indexes of each same_subtree constraint, listed under the group (level) that completes it.
     private readonly int[][][] subtreeChecksAt;
@@ -33,15 +33,17 @@ internal sealed class CandidateSearch
 
     public CandidateSearch(
         ProviderSnapshot snapshot, ResolvedGroup[] groups, GroupPolicy policy,
-        IReadOnlyList<IReadOnlyList<string>> sameSubtrees, bool nestedAware)
+        IReadOnlyList<IReadOnlyList<string>> sameSubtrees, bool nestedAware, EngineScratch scratch, SearchBudget budget)
     {
         this.snapshot = snapshot;
         this.groups = groups;
+        this.scratch = scratch;
+        Budget = budget;
         isolate = policy == GroupPolicy.Isolate;
         rejectSameTreeProviders = !nestedAware && snapshot.HasTrees;
-        added = new long[snapshot.Inventories.Length];
-        inventoryStamp = new int[snapshot.Inventories.Length];
-        takenByGranular = isolate ? new int[snapshot.ProviderCount] : [];
+        added = scratch.Added;
+        inventoryStamp = scratch.InventoryStamp;
+        takenByGranular = scratch.TakenByGranular;
 
         var checks = Enumerable.Range(0, groups.Length).Select(_ => new List<int[]>()).ToArray();
         foreach (var suffixes in sameSubtrees)
@@ -77,6 +79,8 @@ internal sealed class CandidateSearch
 
     public int ClassCount { get; }
 
+    public SearchBudget Budget { get; }
+
     /// <summary>
     /// What one anchor's options can still give: per requested class, the free capacity of every inventory in
     /// reach capped by its max_unit; under isolate, the distinct providers of suffixed groups not taken yet.
@@ -86,7 +90,7 @@ internal sealed class CandidateSearch
     {
         var free = new long[ClassCount];
         var providers = new HashSet<int>();
-        stamp++;
+        var stamp = ++scratch.InventoryStampValue;
         for (var level = 0; level < optionsByLevel.Length; level++)
         {
             var countProviders = isolate && groups[level].Granular;
@@ -103,7 +107,7 @@ internal sealed class CandidateSearch
                     {
                         inventoryStamp[index] = stamp;
                         var inventory = snapshot.Inventories[index];
-                        free[slotsOf[level][j]] += Math.Max(0, Math.Min(inventory.Capacity - inventory.Used, inventory.MaxUnit));
+                        free[slotsOf[level][j]] += Math.Max(0, Math.Min(inventory.Capacity - snapshot.Used(index), inventory.MaxUnit));
                     }
                 }
             }
@@ -118,11 +122,12 @@ internal sealed class CandidateSearch
     {
         var amounts = groups[level].Amounts;
         var indexes = option.InventoryIndexes;
+        Budget.Tick();
         for (var j = 0; j < indexes.Length; j++)
         {
             var inventory = snapshot.Inventories[indexes[j]];
             var total = added[indexes[j]] + amounts[j];
-            if (inventory.Used + total > inventory.Capacity || total > inventory.MaxUnit)
+            if (snapshot.Used(indexes[j]) + total > inventory.Capacity || total > inventory.MaxUnit)
             {
                 return false;
             }

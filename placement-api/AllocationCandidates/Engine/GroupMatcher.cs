@@ -21,196 +21,146 @@ internal sealed class GroupOption
 }
 
 /// <summary>
-/// Finds, for one request group, the options per anchor (root of the tree a candidate is built around),
-/// following upstream master's research_context: a suffixed group (or any group when there are neither trees nor
-/// sharing providers anywhere) is satisfied by one provider with every filter applied to that provider; the
-/// unsuffixed group otherwise takes each class from any provider of the anchor tree or a sharing provider, with
-/// member_of/forbidden aggregates checked on the provider or the anchor root, and required traits held collectively
-/// by the providers used.
+/// Finds one request group's options at one anchor (root of the tree a candidate is built around), among the
+/// providers that anchor reaches, in provider order, following upstream master's research_context: a suffixed
+/// group (or any group when there are neither trees nor sharing providers anywhere) is satisfied by one provider
+/// with every filter applied to that provider; the unsuffixed group otherwise takes each class from any provider
+/// of the anchor tree or a sharing provider, with member_of/forbidden aggregates checked on the provider or the
+/// anchor root, and required traits held collectively by the providers used.
 /// </summary>
 internal sealed class GroupMatcher
 {
     private readonly ProviderSnapshot snapshot;
     private readonly ResolvedGroup group;
-    private readonly bool[]? allowedAnchors;
-    private readonly Dictionary<int, List<GroupOption>> optionsByAnchor = [];
+    private readonly bool singleProvider;
 
-    private GroupMatcher(ProviderSnapshot snapshot, ResolvedGroup group, bool[]? allowedAnchors)
+    public GroupMatcher(ProviderSnapshot snapshot, ResolvedGroup group)
     {
         this.snapshot = snapshot;
         this.group = group;
-        this.allowedAnchors = allowedAnchors;
+        singleProvider = group.Granular || !(snapshot.HasTrees || snapshot.HasSharingProviders);
     }
 
-    /// <param name="allowedAnchors">Roots allowed by root_required, or null for all.</param>
-    public static Dictionary<int, List<GroupOption>> OptionsByAnchor(
-        ProviderSnapshot snapshot, ResolvedGroup group, bool[]? allowedAnchors)
+    /// <summary>
+    /// Anchors that every option of this group belongs to, when a short list of them is known without looking at
+    /// usage (the provider named by in_tree, or a single required trait or aggregate); null otherwise.
+    /// </summary>
+    public IEnumerable<int[]> AnchorSupersets()
     {
-        var matcher = new GroupMatcher(snapshot, group, allowedAnchors);
-        if (group.Granular || !(snapshot.HasTrees || snapshot.HasSharingProviders))
+        foreach (var resourceClass in group.Classes)
         {
-            matcher.MatchSingleProviders();
+            yield return snapshot.AnchorsWithClass(resourceClass);
         }
-        else
+        foreach (var anyOf in group.Required)
         {
-            matcher.MatchAcrossTree();
+            if (anyOf.Length == 1)
+            {
+                yield return snapshot.AnchorsWithTrait(anyOf[0]);
+            }
         }
-        return matcher.optionsByAnchor;
+        foreach (var anyOf in group.MemberOf)
+        {
+            if (anyOf.Length == 1)
+            {
+                yield return snapshot.AnchorsInAggregate(anyOf[0]);
+            }
+        }
+        // A resourceless group ignores in_tree (see OptionsAt).
+        if (group.InTreeRoot >= 0 && group.Classes.Length != 0)
+        {
+            yield return singleProvider
+                ? snapshot.AnchorsOf(snapshot.TreeMembers[group.InTreeRoot])
+                : [group.InTreeRoot];
+        }
     }
 
-    private void MatchSingleProviders()
-    {
-        if (group.Classes.Length == 0)
-        {
-            // Upstream quirk, kept: a resourceless group matches only through a positive filter (required traits
-            // or member_of), and its in_tree is not applied.
-            if (group.Required.Length == 0 && group.MemberOf.Length == 0)
-            {
-                return;
-            }
-            for (var p = 0; p < snapshot.ProviderCount; p++)
-            {
-                if (PassesOwnFilters(p))
-                {
-                    AddSingleProviderOption(p, []);
-                }
-            }
-            return;
-        }
+    /// <summary>This group's options at <paramref name="anchor"/>; empty when there are none.</summary>
+    public List<GroupOption> OptionsAt(int anchor, SearchBudget budget) =>
+        singleProvider ? SingleProviderOptions(anchor, budget) : AcrossTreeOptions(anchor, budget);
 
-        foreach (var first in snapshot.InventoriesByClass[group.Classes[0]])
+    private List<GroupOption> SingleProviderOptions(int anchor, SearchBudget budget)
+    {
+        var options = new List<GroupOption>();
+        // Upstream quirk, kept: a resourceless group matches only through a positive filter (required traits
+        // or member_of), and its in_tree is not applied.
+        if (group.Classes.Length == 0 && group.Required.Length == 0 && group.MemberOf.Length == 0)
         {
-            var inventory = snapshot.Inventories[first];
-            var p = inventory.Provider;
-            if (!inventory.Fits(group.Amounts[0])
-                || (group.InTreeRoot >= 0 && snapshot.Roots[p] != group.InTreeRoot)
-                || !PassesOwnFilters(p))
+            return options;
+        }
+        foreach (var p in snapshot.Reachable[anchor])
+        {
+            budget.Tick();
+            if (group.Classes.Length != 0 && group.InTreeRoot >= 0 && snapshot.Roots[p] != group.InTreeRoot)
             {
                 continue;
             }
             var indexes = new int[group.Classes.Length];
-            indexes[0] = first;
             var fits = true;
-            for (var i = 1; i < indexes.Length && fits; i++)
+            for (var i = 0; i < indexes.Length && fits; i++)
             {
-                indexes[i] = FittingInventory(p, i);
-                fits = indexes[i] >= 0;
+                indexes[i] = snapshot.InventoryOf(p, group.Classes[i]);
+                fits = indexes[i] >= 0 && snapshot.Fits(indexes[i], group.Amounts[i]);
             }
-            if (fits)
+            if (fits && PassesOwnFilters(p))
             {
-                AddSingleProviderOption(p, indexes);
+                options.Add(new GroupOption(indexes, [p], snapshot.IsSharing[p]));
             }
         }
+        return options;
     }
 
-    private void AddSingleProviderOption(int provider, int[] inventoryIndexes)
+    private List<GroupOption> AcrossTreeOptions(int anchor, SearchBudget budget)
     {
-        var sharing = snapshot.IsSharing[provider];
-        var option = new GroupOption(inventoryIndexes, [provider], sharing);
-        var root = snapshot.Roots[provider];
-        AddOption(root, option);
-        if (sharing)
+        var options = new List<GroupOption>();
+        if ((group.InTreeRoot >= 0 && anchor != group.InTreeRoot) || InForbiddenAggregate(anchor))
         {
-            foreach (var anchor in snapshot.SharingAnchors[provider])
-            {
-                if (anchor != root)
-                {
-                    AddOption(anchor, option);
-                }
-            }
+            return options;
         }
-    }
-
-    private void AddOption(int anchor, GroupOption option)
-    {
-        if (allowedAnchors is not null && !allowedAnchors[anchor])
+        // Per class: the inventories that can serve it here.
+        var lists = new List<int>[group.Classes.Length];
+        for (var i = 0; i < lists.Length; i++)
         {
-            return;
+            lists[i] = [];
         }
-        if (!optionsByAnchor.TryGetValue(anchor, out var options))
+        var anchorInMemberOf = group.MemberOf.Length == 0 || InAllMemberOf(anchor);
+        foreach (var p in snapshot.Reachable[anchor])
         {
-            optionsByAnchor[anchor] = options = [];
-        }
-        options.Add(option);
-    }
-
-    private void MatchAcrossTree()
-    {
-        // Per class: anchor -> inventories that can serve it for that anchor.
-        var perClass = new Dictionary<int, List<int>>[group.Classes.Length];
-        for (var i = 0; i < perClass.Length; i++)
-        {
-            perClass[i] = InventoriesByAnchor(i);
-            if (perClass[i].Count == 0)
-            {
-                return;
-            }
-        }
-
-        var anchors = perClass[0].Keys.Where(a => perClass.All(c => c.ContainsKey(a))).Order();
-        var lists = new List<int>[perClass.Length];
-        foreach (var anchor in anchors)
-        {
-            for (var i = 0; i < lists.Length; i++)
-            {
-                lists[i] = perClass[i][anchor];
-            }
-            AddCombinations(anchor, lists);
-        }
-    }
-
-    private Dictionary<int, List<int>> InventoriesByAnchor(int classIndex)
-    {
-        var byAnchor = new Dictionary<int, List<int>>();
-        foreach (var index in snapshot.InventoriesByClass[group.Classes[classIndex]])
-        {
-            var inventory = snapshot.Inventories[index];
-            var p = inventory.Provider;
-            // A provider with a forbidden trait would fail every combination; leave it out at once.
-            if (!inventory.Fits(group.Amounts[classIndex])
-                || (group.InTreeRoot >= 0 && snapshot.Roots[p] != group.InTreeRoot)
+            budget.Tick();
+            var shared = snapshot.Roots[p] != anchor;
+            // in_tree keeps every resource inside the named tree, so sharing is not considered; a shared provider
+            // must itself be in the member_of aggregates. A provider with a forbidden trait would fail every
+            // combination: leave it out at once.
+            if ((shared && (group.InTreeRoot >= 0 || (group.MemberOf.Length != 0 && !InAllMemberOf(p))))
+                || (!anchorInMemberOf && !InAllMemberOf(p))
+                || InForbiddenAggregate(p)
                 || HasForbiddenTrait(p))
             {
                 continue;
             }
-            var root = snapshot.Roots[p];
-            AddAnchoredInventory(byAnchor, p, root, index);
-            // in_tree keeps every resource inside the named tree, so sharing is not considered.
-            if (group.InTreeRoot < 0 && snapshot.IsSharing[p] && (group.MemberOf.Length == 0 || InAllMemberOf(p)))
+            for (var i = 0; i < lists.Length; i++)
             {
-                foreach (var anchor in snapshot.SharingAnchors[p])
+                var index = snapshot.InventoryOf(p, group.Classes[i]);
+                if (index >= 0 && snapshot.Fits(index, group.Amounts[i]))
                 {
-                    if (anchor != root)
-                    {
-                        AddAnchoredInventory(byAnchor, p, anchor, index);
-                    }
+                    lists[i].Add(index);
                 }
             }
         }
-        return byAnchor;
-    }
-
-    private void AddAnchoredInventory(Dictionary<int, List<int>> byAnchor, int provider, int anchor, int index)
-    {
-        if ((allowedAnchors is not null && !allowedAnchors[anchor])
-            || (group.MemberOf.Length != 0 && !InAllMemberOf(provider) && !InAllMemberOf(anchor))
-            || InForbiddenAggregate(provider) || InForbiddenAggregate(anchor))
+        if (lists.Length == 0 || Array.Exists(lists, l => l.Count == 0))
         {
-            return;
+            return options;
         }
-        if (!byAnchor.TryGetValue(anchor, out var list))
-        {
-            byAnchor[anchor] = list = [];
-        }
-        list.Add(index);
+        AddCombinations(lists, options, budget);
+        return options;
     }
 
     /// <summary>Every choice of one inventory per class whose providers collectively have the required traits.</summary>
-    private void AddCombinations(int anchor, List<int>[] lists)
+    private void AddCombinations(List<int>[] lists, List<GroupOption> options, SearchBudget budget)
     {
         var pick = new int[lists.Length];
         while (true)
         {
+            budget.Tick();
             var indexes = new int[lists.Length];
             for (var i = 0; i < lists.Length; i++)
             {
@@ -219,7 +169,7 @@ internal sealed class GroupMatcher
             var providers = indexes.Select(i => snapshot.Inventories[i].Provider).Distinct().Order().ToArray();
             if (CollectivelyHasRequired(providers))
             {
-                AddOption(anchor, new GroupOption(indexes, providers, providers.All(p => snapshot.IsSharing[p])));
+                options.Add(new GroupOption(indexes, providers, providers.All(p => snapshot.IsSharing[p])));
             }
 
             var level = lists.Length - 1;
@@ -232,19 +182,6 @@ internal sealed class GroupMatcher
                 return;
             }
         }
-    }
-
-    private int FittingInventory(int provider, int classIndex)
-    {
-        foreach (var index in snapshot.InventoriesOf[provider])
-        {
-            var inventory = snapshot.Inventories[index];
-            if (inventory.ResourceClass == group.Classes[classIndex])
-            {
-                return inventory.Fits(group.Amounts[classIndex]) ? index : -1;
-            }
-        }
-        return -1;
     }
 
     private bool PassesOwnFilters(int p) =>

@@ -1,10 +1,10 @@
+using System.Collections.Concurrent;
+
 namespace Placement.Api.AllocationCandidates.Engine;
 
-/// <summary>One resource provider as loaded from the store.</summary>
+/// <summary>One resource provider, by names and uuids (tests and tools; the cache builds from database rows).</summary>
 public sealed record ProviderInput(
     Guid Uuid,
-    string Name,
-    int Generation,
     Guid? ParentUuid,
     IReadOnlyList<string> Traits,
     IReadOnlyList<Guid> Aggregates);
@@ -21,33 +21,46 @@ public sealed record InventoryInput(
     double AllocationRatio,
     long Used);
 
-/// <summary>The amount allocated against one inventory (a usage refresh, see <see cref="ProviderSnapshot.WithUsages"/>).</summary>
+/// <summary>The amount allocated against one inventory (see <see cref="ProviderSnapshot.WithUsage(IEnumerable{UsageInput})"/>).</summary>
 public sealed record UsageInput(Guid ProviderUuid, string ResourceClass, long Used);
+
+/// <summary>A provider as the snapshot's constructor takes it: its parent by index, traits and aggregates by key.</summary>
+internal readonly record struct ProviderRow(Guid Uuid, int Parent, int[] TraitKeys, int[] AggregateKeys);
+
+/// <summary>An inventory as the snapshot's constructor takes it: its provider by index, its class by key.</summary>
+internal readonly record struct InventoryRow(
+    int Provider, int ClassKey, int Total, int Reserved, int MinUnit, int MaxUnit, int StepSize, double AllocationRatio);
 
 /// <summary>
 /// An immutable, in-memory picture of every provider, its tree, inventories, usage, traits and aggregates,
-/// indexed by small integer ids so that candidate generation runs on arrays.
-/// Provider ids follow the order of the input, which the loader must keep stable for deterministic answers.
+/// indexed by small integer ids so that candidate generation runs on arrays. The topology (everything but
+/// usage) is shared between snapshots that differ only in usage, which changes with every claim.
+/// Provider ids follow the order of the input, which the loader keeps stable (database id order) for
+/// deterministic answers; inventories come in provider order.
 /// </summary>
 public sealed class ProviderSnapshot
 {
     internal const string SharesViaAggregateTrait = "MISC_SHARES_VIA_AGGREGATE";
 
     internal readonly Guid[] Uuids;
-    internal readonly string[] Names;
-    internal readonly int[] Generations;
     internal readonly int[] Parents;
     internal readonly int[] Roots;
     internal readonly int[] Depths;
 
+    /// <summary>Every root, ascending: the anchors a request may consider.</summary>
+    internal readonly int[] RootList;
+
     // Members of each tree in id order, indexed by the root's id (empty for non-roots).
     internal readonly int[][] TreeMembers;
 
-    // Sorted trait ids and aggregate ids per provider.
-    internal readonly int[][] TraitsOf;
+    /// <summary>
+    /// Per root: the providers an anchor there can draw from, ascending: its tree's members and the sharing
+    /// providers of other trees that share with it (empty for non-roots).
+    /// </summary>
+    internal readonly int[][] Reachable;
 
-    /// <summary>Each provider's trait names in the order the loader gave them (upstream's summaries list them in database order).</summary>
-    internal readonly string[][] TraitNamesOf;
+    // Sorted trait ids and aggregate ids per provider. Trait ids follow the database's trait ids.
+    internal readonly int[][] TraitsOf;
     internal readonly int[][] AggregatesOf;
     internal readonly int[][] ProvidersByAggregate;
 
@@ -68,42 +81,39 @@ public sealed class ProviderSnapshot
     private readonly Dictionary<Guid, int> aggregateIds;
     private readonly Dictionary<Guid, int> providerIds;
 
-    private ProviderSnapshot(IReadOnlyList<ProviderInput> providers, IEnumerable<InventoryInput> inventories)
+    private readonly UsageTable usage;
+
+    // Computed on first use and shared by every snapshot of this topology.
+    private readonly ConcurrentDictionary<long, int[]> anchorLists;
+    private readonly ConcurrentBag<EngineScratch> scratchPool;
+    private readonly Guid[]?[] singleUuids;
+
+    internal ProviderSnapshot(
+        ProviderRow[] providers,
+        InventoryRow[] inventories,
+        IReadOnlyList<KeyValuePair<int, string>> traits,
+        IReadOnlyList<KeyValuePair<int, string>> classes,
+        IReadOnlyList<KeyValuePair<int, Guid>> aggregates,
+        long[] used)
     {
-        var n = providers.Count;
+        var n = providers.Length;
         Uuids = new Guid[n];
-        Names = new string[n];
-        Generations = new int[n];
+        Parents = new int[n];
         providerIds = new Dictionary<Guid, int>(n);
         for (var i = 0; i < n; i++)
         {
-            var p = providers[i];
-            if (!providerIds.TryAdd(p.Uuid, i))
+            if (!providerIds.TryAdd(providers[i].Uuid, i))
             {
-                throw new ArgumentException($"Duplicate resource provider {p.Uuid}.", nameof(providers));
+                throw new ArgumentException($"Duplicate resource provider {providers[i].Uuid}.", nameof(providers));
             }
-            Uuids[i] = p.Uuid;
-            Names[i] = p.Name;
-            Generations[i] = p.Generation;
-        }
-
-        Parents = new int[n];
-        for (var i = 0; i < n; i++)
-        {
-            var parent = providers[i].ParentUuid;
-            if (parent is null)
-            {
-                Parents[i] = -1;
-            }
-            else if (!providerIds.TryGetValue(parent.Value, out Parents[i]))
-            {
-                throw new ArgumentException($"Parent {parent} of provider {Uuids[i]} is unknown.", nameof(providers));
-            }
+            Uuids[i] = providers[i].Uuid;
+            Parents[i] = providers[i].Parent;
         }
 
         Roots = new int[n];
         Depths = new int[n];
         var treeMembers = new List<int>?[n];
+        var rootList = new List<int>();
         for (var i = 0; i < n; i++)
         {
             var (root, depth) = (i, 0);
@@ -118,100 +128,130 @@ public sealed class ProviderSnapshot
             Roots[i] = root;
             Depths[i] = depth;
             (treeMembers[root] ??= []).Add(i);
+            if (root == i)
+            {
+                rootList.Add(i);
+            }
         }
         TreeMembers = Array.ConvertAll(treeMembers, m => m?.ToArray() ?? []);
+        RootList = [.. rootList];
 
+        // Dense ids in ascending key order, so that sorting by id sorts by database id.
+        TraitNames = [.. traits.OrderBy(t => t.Key).Select(t => t.Value)];
+        var traitIdOfKey = traits.OrderBy(t => t.Key).Select((t, i) => (t.Key, i)).ToDictionary(t => t.Key, t => t.i);
         traitIds = new Dictionary<string, int>(StringComparer.Ordinal);
-        var traitNames = new List<string>();
-        aggregateIds = [];
-        var byAggregate = new List<List<int>>();
+        for (var i = 0; i < TraitNames.Length; i++)
+        {
+            traitIds.Add(TraitNames[i], i);
+        }
+        ClassNames = [.. classes.OrderBy(c => c.Key).Select(c => c.Value)];
+        var classIdOfKey = classes.OrderBy(c => c.Key).Select((c, i) => (c.Key, i)).ToDictionary(c => c.Key, c => c.i);
+        classIds = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < ClassNames.Length; i++)
+        {
+            classIds.Add(ClassNames[i], i);
+        }
+        var aggregateIdOfKey = new Dictionary<int, int>(aggregates.Count);
+        aggregateIds = new Dictionary<Guid, int>(aggregates.Count);
+        foreach (var (key, uuid) in aggregates.OrderBy(a => a.Key))
+        {
+            aggregateIdOfKey.Add(key, aggregateIds.Count);
+            aggregateIds.Add(uuid, aggregateIds.Count);
+        }
+
+        var sharingTrait = traitIds.GetValueOrDefault(SharesViaAggregateTrait, -1);
         TraitsOf = new int[n][];
-        TraitNamesOf = new string[n][];
         AggregatesOf = new int[n][];
         IsSharing = new bool[n];
+        var byAggregate = new List<int>[aggregateIds.Count];
         for (var i = 0; i < n; i++)
         {
-            TraitsOf[i] = [.. providers[i].Traits.Select(t => Intern(traitIds, traitNames, t)).Distinct().Order()];
-            TraitNamesOf[i] = [.. providers[i].Traits.Distinct()];
-            IsSharing[i] = providers[i].Traits.Contains(SharesViaAggregateTrait);
-            var aggs = new SortedSet<int>();
-            foreach (var agg in providers[i].Aggregates)
+            TraitsOf[i] = DenseIds(providers[i].TraitKeys, traitIdOfKey, "trait", Uuids[i]);
+            IsSharing[i] = sharingTrait >= 0 && Array.BinarySearch(TraitsOf[i], sharingTrait) >= 0;
+            // An aggregate without a uuid cannot be asked for, so it filters nothing: it is left out.
+            AggregatesOf[i] = DenseIds(providers[i].AggregateKeys, aggregateIdOfKey, null, Uuids[i]);
+            foreach (var aggregate in AggregatesOf[i])
             {
-                if (!aggregateIds.TryGetValue(agg, out var id))
-                {
-                    id = aggregateIds.Count;
-                    aggregateIds.Add(agg, id);
-                    byAggregate.Add([]);
-                }
-                if (aggs.Add(id))
-                {
-                    byAggregate[id].Add(i);
-                }
+                (byAggregate[aggregate] ??= []).Add(i);
             }
-            AggregatesOf[i] = [.. aggs];
         }
-        TraitNames = [.. traitNames];
-        ProvidersByAggregate = [.. byAggregate.Select(l => l.ToArray())];
+        ProvidersByAggregate = Array.ConvertAll(byAggregate, l => l?.ToArray() ?? []);
 
         SharingAnchors = new int[n][];
+        var sharingOf = new List<int>?[n];
         for (var i = 0; i < n; i++)
         {
             SharingAnchors[i] = IsSharing[i]
                 ? [.. AggregatesOf[i].SelectMany(a => ProvidersByAggregate[a]).Select(p => Roots[p]).Distinct().Order()]
                 : [];
+            foreach (var anchor in SharingAnchors[i])
+            {
+                if (anchor != Roots[i])
+                {
+                    (sharingOf[anchor] ??= []).Add(i);
+                }
+            }
+        }
+        Reachable = new int[n][];
+        for (var i = 0; i < n; i++)
+        {
+            Reachable[i] = sharingOf[i] is { } shared ? [.. TreeMembers[i].Concat(shared).Order()] : TreeMembers[i];
         }
 
-        classIds = new Dictionary<string, int>(StringComparer.Ordinal);
-        var classNames = new List<string>();
-        var inventoryList = new List<Inventory>();
-        var seen = new HashSet<(int, int)>();
-        foreach (var inv in inventories)
+        Inventories = new Inventory[inventories.Length];
+        var of = new List<int>?[n];
+        var byClass = new List<int>?[ClassNames.Length];
+        for (var i = 0; i < inventories.Length; i++)
         {
-            if (!providerIds.TryGetValue(inv.ProviderUuid, out var provider))
+            var row = inventories[i];
+            if (row.Provider < 0 || row.Provider >= n || (i > 0 && row.Provider < inventories[i - 1].Provider))
             {
-                throw new ArgumentException($"Inventory for unknown provider {inv.ProviderUuid}.", nameof(inventories));
+                throw new ArgumentException($"Inventory {i} is of an unknown provider or out of provider order.", nameof(inventories));
             }
-            var rc = Intern(classIds, classNames, inv.ResourceClass);
-            if (!seen.Add((provider, rc)))
+            if (!classIdOfKey.TryGetValue(row.ClassKey, out var rc))
             {
-                throw new ArgumentException(
-                    $"Duplicate {inv.ResourceClass} inventory for provider {inv.ProviderUuid}.", nameof(inventories));
+                throw new ArgumentException($"Inventory of unknown resource class {row.ClassKey}.", nameof(inventories));
             }
-            inventoryList.Add(new Inventory(provider, rc, inv));
+            var list = of[row.Provider] ??= [];
+            if (list.Exists(index => Inventories[index].ResourceClass == rc))
+            {
+                throw new ArgumentException($"Duplicate {ClassNames[rc]} inventory for provider {Uuids[row.Provider]}.", nameof(inventories));
+            }
+            Inventories[i] = new Inventory(row.Provider, rc, row);
+            list.Add(i);
+            (byClass[rc] ??= []).Add(i);
         }
-        ClassNames = [.. classNames];
-        Inventories = [.. inventoryList];
-        var of = Enumerable.Range(0, n).Select(_ => new List<int>()).ToArray();
-        var byClass = Enumerable.Range(0, ClassNames.Length).Select(_ => new List<int>()).ToArray();
-        for (var i = 0; i < Inventories.Length; i++)
+        InventoriesOf = Array.ConvertAll(of, l => l?.ToArray() ?? []);
+        InventoriesByClass = Array.ConvertAll(byClass, l => l?.ToArray() ?? []);
+        if (used.Length != inventories.Length)
         {
-            of[Inventories[i].Provider].Add(i);
-            byClass[Inventories[i].ResourceClass].Add(i);
+            throw new ArgumentException("One usage per inventory.", nameof(used));
         }
-        InventoriesOf = [.. of.Select(l => l.ToArray())];
-        InventoriesByClass = [.. byClass.Select(l => l.ToArray())];
+        usage = UsageTable.Create(used);
 
         HasTrees = Parents.Any(p => p >= 0);
         HasSharingProviders = IsSharing.Any(s => s);
+        anchorLists = new ConcurrentDictionary<long, int[]>();
+        scratchPool = [];
+        singleUuids = new Guid[]?[n];
     }
 
-    // Same providers, traits and aggregates; other inventory usage.
-    private ProviderSnapshot(ProviderSnapshot topology, Inventory[] inventories)
+    // Same topology, other usage.
+    private ProviderSnapshot(ProviderSnapshot topology, UsageTable usage)
     {
         Uuids = topology.Uuids;
-        Names = topology.Names;
-        Generations = topology.Generations;
         Parents = topology.Parents;
         Roots = topology.Roots;
         Depths = topology.Depths;
+        RootList = topology.RootList;
         TreeMembers = topology.TreeMembers;
+        Reachable = topology.Reachable;
         TraitsOf = topology.TraitsOf;
-        TraitNamesOf = topology.TraitNamesOf;
         AggregatesOf = topology.AggregatesOf;
         ProvidersByAggregate = topology.ProvidersByAggregate;
         IsSharing = topology.IsSharing;
         SharingAnchors = topology.SharingAnchors;
-        Inventories = inventories;
+        Inventories = topology.Inventories;
         InventoriesOf = topology.InventoriesOf;
         InventoriesByClass = topology.InventoriesByClass;
         TraitNames = topology.TraitNames;
@@ -222,35 +262,80 @@ public sealed class ProviderSnapshot
         providerIds = topology.providerIds;
         HasTrees = topology.HasTrees;
         HasSharingProviders = topology.HasSharingProviders;
+        anchorLists = topology.anchorLists;
+        scratchPool = topology.scratchPool;
+        singleUuids = topology.singleUuids;
+        this.usage = usage;
     }
 
-    /// <summary>Builds a snapshot; throws <see cref="ArgumentException"/> on inconsistent input.</summary>
-    public static ProviderSnapshot Build(IEnumerable<ProviderInput> providers, IEnumerable<InventoryInput> inventories) =>
-        new([.. providers], inventories);
+    /// <summary>Builds a snapshot from names and uuids; throws <see cref="ArgumentException"/> on inconsistent input.</summary>
+    public static ProviderSnapshot Build(IEnumerable<ProviderInput> providers, IEnumerable<InventoryInput> inventories)
+    {
+        var providerList = providers.ToList();
+        var inventoryList = inventories.ToList();
+        var index = new Dictionary<Guid, int>();
+        foreach (var p in providerList)
+        {
+            if (!index.TryAdd(p.Uuid, index.Count))
+            {
+                throw new ArgumentException($"Duplicate resource provider {p.Uuid}.", nameof(providers));
+            }
+        }
+        // Keys in order of first appearance.
+        var traits = new Dictionary<string, int>(StringComparer.Ordinal);
+        var classes = new Dictionary<string, int>(StringComparer.Ordinal);
+        var aggregates = new Dictionary<Guid, int>();
+        static int Key<T>(Dictionary<T, int> keys, T value) where T : notnull =>
+            keys.TryGetValue(value, out var key) ? key : keys[value] = keys.Count;
+
+        var rows = providerList.ConvertAll(p => new ProviderRow(
+            p.Uuid,
+            p.ParentUuid is { } parent
+                ? index.TryGetValue(parent, out var parentIndex)
+                    ? parentIndex
+                    : throw new ArgumentException($"Parent {parent} of provider {p.Uuid} is unknown.", nameof(providers))
+                : -1,
+            [.. p.Traits.Select(t => Key(traits, t))],
+            [.. p.Aggregates.Select(a => Key(aggregates, a))]));
+        var inventoryRows = inventoryList.ConvertAll(i => new InventoryRow(
+            index.TryGetValue(i.ProviderUuid, out var provider)
+                ? provider
+                : throw new ArgumentException($"Inventory for unknown provider {i.ProviderUuid}.", nameof(inventories)),
+            Key(classes, i.ResourceClass), i.Total, i.Reserved, i.MinUnit, i.MaxUnit, i.StepSize, i.AllocationRatio));
+        // The snapshot takes inventories in provider order; within a provider, as given.
+        var order = Enumerable.Range(0, inventoryRows.Count).OrderBy(i => inventoryRows[i].Provider).ToArray();
+        return new ProviderSnapshot(
+            [.. rows], [.. order.Select(i => inventoryRows[i])],
+            [.. traits.Select(t => KeyValuePair.Create(t.Value, t.Key))],
+            [.. classes.Select(c => KeyValuePair.Create(c.Value, c.Key))],
+            [.. aggregates.Select(a => KeyValuePair.Create(a.Value, a.Key))],
+            [.. order.Select(i => inventoryList[i].Used)]);
+    }
 
     /// <summary>
-    /// A snapshot of the same providers and inventories with the given usage (absent inventories: nothing used),
-    /// without rebuilding the rest: allocations change far more often than providers and inventories do.
-    /// Throws <see cref="ArgumentException"/> for a usage of an unknown provider or inventory.
+    /// A snapshot of the same topology in which the given inventories have the given usage (the others keep
+    /// theirs). Throws <see cref="ArgumentException"/> for a usage of an unknown provider or inventory.
     /// </summary>
-    public ProviderSnapshot WithUsages(IEnumerable<UsageInput> usages)
+    public ProviderSnapshot WithUsage(IEnumerable<UsageInput> usages)
     {
-        var inventories = Array.ConvertAll(Inventories, inv => inv.WithUsed(0));
-        foreach (var usage in usages)
+        var changes = new List<KeyValuePair<int, long>>();
+        foreach (var u in usages)
         {
-            var index = providerIds.TryGetValue(usage.ProviderUuid, out var provider) && classIds.TryGetValue(usage.ResourceClass, out var rc)
-                ? Array.FindIndex(InventoriesOf[provider], i => Inventories[i].ResourceClass == rc)
+            var index = providerIds.TryGetValue(u.ProviderUuid, out var provider) && classIds.TryGetValue(u.ResourceClass, out var rc)
+                ? InventoryOf(provider, rc)
                 : -1;
             if (index < 0)
             {
-                throw new ArgumentException(
-                    $"Usage of {usage.ResourceClass} on provider {usage.ProviderUuid} without inventory.", nameof(usages));
+                throw new ArgumentException($"Usage of {u.ResourceClass} on provider {u.ProviderUuid} without inventory.", nameof(usages));
             }
-            index = InventoriesOf[provider][index];
-            inventories[index] = inventories[index].WithUsed(usage.Used);
+            changes.Add(KeyValuePair.Create(index, u.Used));
         }
-        return new ProviderSnapshot(this, inventories);
+        return WithUsage(changes);
     }
+
+    /// <summary>The same topology with new usage for the given inventory indexes.</summary>
+    internal ProviderSnapshot WithUsage(IReadOnlyCollection<KeyValuePair<int, long>> changes) =>
+        changes.Count == 0 ? this : new ProviderSnapshot(this, usage.With(changes));
 
     public int ProviderCount => Uuids.Length;
 
@@ -259,6 +344,17 @@ public sealed class ProviderSnapshot
 
     /// <summary>Whether any provider has the MISC_SHARES_VIA_AGGREGATE trait.</summary>
     public bool HasSharingProviders { get; }
+
+    /// <summary>Whether the database knows this trait (whether or not a provider has it).</summary>
+    public bool TraitExists(string name) => traitIds.ContainsKey(name);
+
+    /// <summary>Whether the database knows this resource class (whether or not a provider has inventory of it).</summary>
+    public bool ResourceClassExists(string name) => classIds.ContainsKey(name);
+
+    internal long Used(int inventory) => usage[inventory];
+
+    /// <summary>Whether one request for <paramref name="amount"/> fits this inventory on its own.</summary>
+    internal bool Fits(int inventory, int amount) => Inventories[inventory].Fits(usage[inventory], amount);
 
     internal bool TryGetTrait(string name, out int id) => traitIds.TryGetValue(name, out id);
 
@@ -271,6 +367,19 @@ public sealed class ProviderSnapshot
     internal bool HasTrait(int provider, int trait) => Array.BinarySearch(TraitsOf[provider], trait) >= 0;
 
     internal bool InAggregate(int provider, int aggregate) => Array.BinarySearch(AggregatesOf[provider], aggregate) >= 0;
+
+    /// <summary>The provider's inventory of a class, or -1.</summary>
+    internal int InventoryOf(int provider, int resourceClass)
+    {
+        foreach (var index in InventoriesOf[provider])
+        {
+            if (Inventories[index].ResourceClass == resourceClass)
+            {
+                return index;
+            }
+        }
+        return -1;
+    }
 
     /// <summary>Whether <paramref name="ancestor"/> is <paramref name="provider"/> or one of its ancestors.</summary>
     internal bool IsAncestorOrSelf(int ancestor, int provider)
@@ -287,49 +396,149 @@ public sealed class ProviderSnapshot
         return provider == ancestor;
     }
 
-    private static int Intern(Dictionary<string, int> ids, List<string> names, string name)
+    /// <summary>A one-element uuid list per provider, shared by the candidates that map a group to it alone.</summary>
+    internal Guid[] SingleUuid(int provider) => singleUuids[provider] ??= [Uuids[provider]];
+
+    /// <summary>Anchors that can reach an inventory of the class (in their tree or shared with them), ascending.</summary>
+    internal int[] AnchorsWithClass(int resourceClass) =>
+        anchorLists.GetOrAdd(ListKey(0, resourceClass), _ => AnchorsOf(InventoriesByClass[resourceClass].Select(i => Inventories[i].Provider)));
+
+    /// <summary>Anchors that can reach a provider with the trait, ascending.</summary>
+    internal int[] AnchorsWithTrait(int trait) =>
+        anchorLists.GetOrAdd(ListKey(1, trait), _ => AnchorsOf(Enumerable.Range(0, ProviderCount).Where(p => HasTrait(p, trait))));
+
+    /// <summary>Anchors that can reach a provider of the aggregate (their root included), ascending.</summary>
+    internal int[] AnchorsInAggregate(int aggregate) =>
+        anchorLists.GetOrAdd(ListKey(2, aggregate), _ => AnchorsOf(ProvidersByAggregate[aggregate]));
+
+    /// <summary>Roots with the trait, ascending.</summary>
+    internal int[] RootsWithTrait(int trait) =>
+        anchorLists.GetOrAdd(ListKey(3, trait), _ => [.. RootList.Where(r => HasTrait(r, trait))]);
+
+    private static long ListKey(int kind, int id) => ((long)kind << 32) | (uint)id;
+
+    /// <summary>The anchors of these providers: their roots, and for sharing ones the anchors they share with.</summary>
+    internal int[] AnchorsOf(IEnumerable<int> providers)
     {
-        if (!ids.TryGetValue(name, out var id))
+        var anchors = new HashSet<int>();
+        foreach (var p in providers)
         {
-            id = names.Count;
-            ids.Add(name, id);
-            names.Add(name);
+            anchors.Add(Roots[p]);
+            if (IsSharing[p])
+            {
+                anchors.UnionWith(SharingAnchors[p]);
+            }
         }
-        return id;
+        return [.. anchors.Order()];
+    }
+
+    /// <summary>Per-request work arrays sized to this topology, reused across requests.</summary>
+    internal EngineScratch RentScratch() =>
+        scratchPool.TryTake(out var scratch) ? scratch : new EngineScratch(ProviderCount, Inventories.Length);
+
+    /// <summary>Returns arrays that a request left clean (a request that failed half-way does not return its own).</summary>
+    internal void ReturnScratch(EngineScratch scratch) => scratchPool.Add(scratch);
+
+    private static int[] DenseIds(int[] keys, Dictionary<int, int> idOfKey, string? what, Guid provider)
+    {
+        var ids = new List<int>(keys.Length);
+        foreach (var key in keys)
+        {
+            if (idOfKey.TryGetValue(key, out var id))
+            {
+                ids.Add(id);
+            }
+            else if (what is not null)
+            {
+                throw new ArgumentException($"Provider {provider} has an unknown {what} {key}.", nameof(keys));
+            }
+        }
+        ids.Sort();
+        return ids.Count > 1 ? [.. ids.Distinct()] : [.. ids];
     }
 }
 
-/// <summary>An inventory row with its capacity precomputed the way upstream computes it.</summary>
+/// <summary>An inventory row's fixed part, with its capacity precomputed the way upstream computes it.</summary>
 internal readonly struct Inventory
 {
-    public Inventory(int provider, int resourceClass, InventoryInput input)
-        : this(provider, resourceClass, input.MinUnit, input.MaxUnit, input.StepSize, input.Used,
-            (long)((input.Total - input.Reserved) * input.AllocationRatio))
-    {
-    }
-
-    private Inventory(int provider, int resourceClass, int minUnit, int maxUnit, int stepSize, long used, long capacity)
+    public Inventory(int provider, int resourceClass, InventoryRow row)
     {
         Provider = provider;
         ResourceClass = resourceClass;
-        MinUnit = minUnit;
-        MaxUnit = maxUnit;
-        StepSize = stepSize;
-        Used = used;
-        Capacity = capacity;
+        MinUnit = row.MinUnit;
+        MaxUnit = row.MaxUnit;
+        StepSize = row.StepSize;
+        Capacity = (long)((row.Total - row.Reserved) * row.AllocationRatio);
     }
-
-    public Inventory WithUsed(long used) => new(Provider, ResourceClass, MinUnit, MaxUnit, StepSize, used, Capacity);
 
     public int Provider { get; }
     public int ResourceClass { get; }
     public int MinUnit { get; }
     public int MaxUnit { get; }
     public int StepSize { get; }
-    public long Used { get; }
     public long Capacity { get; }
 
-    /// <summary>Whether one request for <paramref name="amount"/> fits this inventory on its own.</summary>
-    public bool Fits(int amount) =>
-        Used + amount <= Capacity && MinUnit <= amount && amount <= MaxUnit && StepSize > 0 && amount % StepSize == 0;
+    /// <summary>Whether one request for <paramref name="amount"/> fits on its own, with <paramref name="used"/> already taken.</summary>
+    public bool Fits(long used, int amount) =>
+        used + amount <= Capacity && MinUnit <= amount && amount <= MaxUnit && StepSize > 0 && amount % StepSize == 0;
+}
+
+/// <summary>
+/// Usage per inventory in fixed-size chunks, copied on write: a refresh that changes a few inventories copies
+/// those chunks and the chunk list, not the whole table, and snapshots taken before keep their values.
+/// </summary>
+internal sealed class UsageTable
+{
+    private const int ChunkBits = 10;
+    private const int ChunkSize = 1 << ChunkBits;
+    private readonly long[][] chunks;
+
+    private UsageTable(long[][] chunks) => this.chunks = chunks;
+
+    public static UsageTable Create(long[] used)
+    {
+        var chunks = new long[(used.Length + ChunkSize - 1) >> ChunkBits][];
+        for (var c = 0; c < chunks.Length; c++)
+        {
+            chunks[c] = used.AsSpan(c << ChunkBits, Math.Min(ChunkSize, used.Length - (c << ChunkBits))).ToArray();
+        }
+        return new UsageTable(chunks);
+    }
+
+    public long this[int index] => chunks[index >> ChunkBits][index & (ChunkSize - 1)];
+
+    public UsageTable With(IEnumerable<KeyValuePair<int, long>> changes)
+    {
+        var copy = (long[][])chunks.Clone();
+        var copied = new HashSet<int>();
+        foreach (var (index, used) in changes)
+        {
+            var c = index >> ChunkBits;
+            if (copied.Add(c))
+            {
+                copy[c] = (long[])chunks[c].Clone();
+            }
+            copy[c][index & (ChunkSize - 1)] = used;
+        }
+        return new UsageTable(copy);
+    }
+}
+
+/// <summary>
+/// Work arrays of one request, indexed by inventory and provider. A request leaves them as it found them
+/// (amounts added and providers taken are undone as the search backtracks; stamps only grow), so they are
+/// pooled per topology instead of being allocated, at the size of the cloud, for every request.
+/// </summary>
+internal sealed class EngineScratch(int providers, int inventories)
+{
+    public readonly long[] Added = new long[inventories];
+    public readonly int[] InventoryStamp = new int[inventories];
+    public int InventoryStampValue;
+    public readonly int[] TakenByGranular = new int[providers];
+    public readonly int[] SumOfInventory = new int[inventories];
+    public readonly bool[] InventoryUsed = new bool[inventories];
+    public readonly int[] ProviderStamp = new int[providers];
+    public int ProviderStampValue;
+    public readonly int[] ProviderSlot = new int[providers];
+    public readonly int[] ClassCount = new int[providers];
 }

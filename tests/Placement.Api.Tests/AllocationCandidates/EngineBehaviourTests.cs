@@ -171,13 +171,13 @@ public class EngineBehaviourTests
     [Fact]
     public void SnapshotRejectsInconsistentInput()
     {
-        var root = new ProviderInput(Guid.NewGuid(), "root", 0, null, [], []);
+        var root = new ProviderInput(Guid.NewGuid(), null, [], []);
         Assert.Throws<ArgumentException>(() => ProviderSnapshot.Build([root, root], []));
         Assert.Throws<ArgumentException>(() => ProviderSnapshot.Build([root with { ParentUuid = Guid.NewGuid() }], []));
         var a = Guid.NewGuid();
         var b = Guid.NewGuid();
         Assert.Throws<ArgumentException>(() => ProviderSnapshot.Build(
-            [new ProviderInput(a, "a", 0, b, [], []), new ProviderInput(b, "b", 0, a, [], [])], []));
+            [new ProviderInput(a, b, [], []), new ProviderInput(b, a, [], [])], []));
         var inventory = new InventoryInput(root.Uuid, "VCPU", 1, 0, 1, 1, 1, 1.0, 0);
         Assert.Throws<ArgumentException>(() => ProviderSnapshot.Build([root], [inventory, inventory]));
         Assert.Throws<ArgumentException>(() => ProviderSnapshot.Build([root], [inventory with { ProviderUuid = Guid.NewGuid() }]));
@@ -190,15 +190,15 @@ public class EngineBehaviourTests
         var request = new CandidateRequest { Groups = [t.Group("", "VCPU:4")] };
         Assert.Equal(3, CandidateEngine.Find(t.Snapshot, request, new CandidateOptions()).AllocationRequests.Count);
 
-        var busy = t.Snapshot.WithUsages([new UsageInput(t["cn_left"], "VCPU", 5), new UsageInput(t["cn_right"], "VCPU", 4)]);
+        var busy = t.Snapshot.WithUsage([new UsageInput(t["cn_left"], "VCPU", 5), new UsageInput(t["cn_right"], "VCPU", 4)]);
         var result = CandidateEngine.Find(busy, request, new CandidateOptions());
         Assert.Equal(["cn_middle(VCPU:4)", "cn_right(VCPU:4)"], t.Describe(result));
         Assert.Contains(new SummaryResource("VCPU", 8, 4), result.ProviderSummaries.Single(s => s.Uuid == t["cn_right"]).Resources);
         // The original snapshot is unchanged.
         Assert.Equal(3, CandidateEngine.Find(t.Snapshot, request, new CandidateOptions()).AllocationRequests.Count);
 
-        Assert.Throws<ArgumentException>(() => t.Snapshot.WithUsages([new UsageInput(t["cn_middle"], "DISK_GB", 1)]));
-        Assert.Throws<ArgumentException>(() => t.Snapshot.WithUsages([new UsageInput(Guid.NewGuid(), "VCPU", 1)]));
+        Assert.Throws<ArgumentException>(() => t.Snapshot.WithUsage([new UsageInput(t["cn_middle"], "DISK_GB", 1)]));
+        Assert.Throws<ArgumentException>(() => t.Snapshot.WithUsage([new UsageInput(Guid.NewGuid(), "VCPU", 1)]));
     }
 
     [Fact]

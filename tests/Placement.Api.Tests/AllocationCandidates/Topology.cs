@@ -30,7 +30,7 @@ internal sealed class Topology
         uuids[name] = uuid;
         names[uuid] = name;
         providers.Add(new ProviderInput(
-            uuid, name, 0, parent is null ? null : uuids[parent], traits ?? [], [.. (aggs ?? []).Select(Agg)]));
+            uuid, parent is null ? null : uuids[parent], traits ?? [], [.. (aggs ?? []).Select(Agg)]));
         snapshot = null;
         return this;
     }

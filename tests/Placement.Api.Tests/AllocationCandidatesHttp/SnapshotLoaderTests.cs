@@ -1,6 +1,9 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Placement.Api.AllocationCandidates;
 using Placement.Api.AllocationCandidates.Engine;
+using Placement.Api.AllocationCandidates.Snapshots;
 using Placement.Api.Database;
 using Placement.Api.Database.Entities;
 using Placement.Api.Http;
@@ -9,20 +12,25 @@ using Placement.Api.Tests.Database;
 
 namespace Placement.Api.Tests.AllocationCandidatesHttp;
 
-/// <summary>The loader, its cache and the name check against a real (SQLite) database, seen through the engine's answers.</summary>
+/// <summary>The cache, its loader and the name check against a real (SQLite) database, seen through the engine's answers.</summary>
 public sealed class SnapshotLoaderTests : IAsyncLifetime, IDisposable
 {
     private const int Vcpu = 0;
     private const int DiskGb = 2;
 
     private readonly TestDatabase _database = new();
-    private readonly SnapshotCache _cache = new();
+    private CandidateCache _cache = null!;
     private PlacementDbContext _db = null!;
 
     public async Task InitializeAsync()
     {
         await _database.Schema.SyncAsync();
         _db = _database.CreateContext();
+        _cache = new CandidateCache(
+            _database.Services.GetRequiredService<IDbContextFactory<PlacementDbContext>>(),
+            _database.Services.GetRequiredService<DatabaseOutageDetector>(),
+            _database.Services.GetRequiredService<SchemaReadiness>(),
+            NullLogger<CandidateCache>.Instance);
     }
 
     public Task DisposeAsync() => _db.DisposeAsync().AsTask();
@@ -59,8 +67,8 @@ public sealed class SnapshotLoaderTests : IAsyncLifetime, IDisposable
     private async Task<CandidateResult> Find(params (string Key, string Value)[] parameters)
     {
         var request = CandidateQuery.Parse([.. parameters.Select(p => KeyValuePair.Create(p.Key, p.Value))], Microversion.Max);
-        await CandidateNameCheck.CheckAsync(_db, request, CancellationToken.None);
-        var snapshot = await _cache.GetAsync(_db, CancellationToken.None);
+        var snapshot = await _cache.FreshSnapshotAsync(CancellationToken.None);
+        CandidateNameCheck.Check(snapshot, request);
         return CandidateEngine.Find(snapshot, request, new CandidateOptions());
     }
 
