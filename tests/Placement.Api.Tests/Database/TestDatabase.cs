@@ -188,7 +188,8 @@ internal sealed class TestDatabase : IDisposable
         }
     }
 
-    private DbConnection OpenPlainConnection()
+    /// <summary>A plain connection (no EF), open, for tests that hold transactions of their own.</summary>
+    public DbConnection OpenPlainConnection()
     {
         DbConnection connection = Backend switch
         {
