@@ -227,6 +227,32 @@ public class ChangeLogTests
 
     [UpstreamTheory]
     [MemberData(nameof(TestBackends.All), MemberType = typeof(TestBackends))]
+    public async Task UpstreamsWritesAreLoggedAndTheIdsItReadsBackAreItsRows(string backend)
+    {
+        using var db = new TestDatabase(backend);
+        await db.Schema.SyncAsync();
+        var head = Head(db);
+
+        var written = await UpstreamPlacement.StartAndWriteAsync(db.Url);
+
+        var provider = db.Query($"SELECT id FROM resource_providers WHERE uuid = '{UpstreamPlacement.WrittenProviderUuid}'").Single();
+        // Triggers insert into change_log while upstream inserts: RETURNING and lastrowid must still give upstream its own rows.
+        Assert.Equal(provider, written.GetProperty("provider_id").GetInt32().ToString(CultureInfo.InvariantCulture));
+        Assert.Equal([provider], db.Query("SELECT root_provider_id FROM resource_providers"));
+        if (backend != "postgresql")
+        {
+            // psycopg2's lastrowid is an OID, which upstream never reads back on PostgreSQL.
+            Assert.Equal(db.Query("SELECT id FROM allocations"),
+                written.GetProperty("allocation_ids").EnumerateArray().Select(id => id.GetInt32().ToString(CultureInfo.InvariantCulture)));
+        }
+
+        // The provider's insert, its root set to itself, its inventory; then the allocation (generation bumps log nothing).
+        Assert.Equal([$"1 {provider}", $"1 {provider}", $"1 {provider}", $"2 {provider} 0 2"], LoggedAfter(db, head).Select(l => l.Change));
+        Assert.Equal(LoggedAfter(db, head)[^1].Seq, Head(db));
+    }
+
+    [UpstreamTheory]
+    [MemberData(nameof(TestBackends.All), MemberType = typeof(TestBackends))]
     public async Task StartWithoutSyncInstallsTheLogOnADatabaseUpstreamCreated(string backend)
     {
         using var db = new TestDatabase(backend);
