@@ -1,5 +1,9 @@
 using System.Data.Common;
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using MySql.Data.MySqlClient;
+using Npgsql;
+using Placement.Api.Database;
 
 namespace Placement.Api.Tests.Database;
 
@@ -299,6 +303,71 @@ public class ChangeLogTests
         Assert.Equal(["head 41", "pruned 40"], db.Query("SELECT name || ' ' || value FROM change_log_counters ORDER BY name"));
         db.Execute("INSERT INTO traits (name) VALUES ('CUSTOM_AFTER')");
         Assert.Equal([(42L, "CUSTOM_AFTER")], TraitSeqs(db, 41));
+    }
+
+    [PostgresqlFact]
+    public async Task OnPostgresqlAUserWhoMayNotCreateTriggersIsToldSoAndNothingIsLeftBehind()
+    {
+        using var db = new TestDatabase("postgresql");
+        await db.Schema.SyncAsync();
+        // A database as upstream leaves it, and a user that may read, write and create, but not add triggers to its tables.
+        db.Execute("DROP FUNCTION change_log_v1_seq, change_log_v1_row, change_log_v1_provider_row, change_log_v1_allocation CASCADE");
+        db.Execute("DROP TABLE change_log, change_log_counters");
+        var user = $"limited_{Guid.NewGuid():N}"[..24];
+        db.Execute($"CREATE ROLE {user} LOGIN PASSWORD 'secret'");
+        try
+        {
+            db.Execute($"GRANT CREATE ON SCHEMA public TO {user}");
+            db.Execute($"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {user}");
+            db.Execute($"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {user}");
+
+            var error = await EnsureReadyAsAsync(db, user);
+
+            Assert.Contains("cannot install the change log", error.Message);
+            Assert.Contains("permission denied", error.Message);
+            Assert.Contains("TRIGGER privilege", error.Message);
+            Assert.Empty(db.ChangeLogObjects());
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            db.Execute($"DROP OWNED BY {user}");
+            db.Execute($"DROP ROLE {user}");
+        }
+    }
+
+    [MysqlFact]
+    public async Task OnMysqlAUserWhoMayNotCreateTriggersIsToldWhatToGrant()
+    {
+        using var db = new TestDatabase("mysql");
+        var database = db.Url[(db.Url.LastIndexOf('/') + 1)..];
+        var user = $"limited_{Guid.NewGuid():N}"[..24];
+        db.Execute($"CREATE USER '{user}'@'%' IDENTIFIED BY 'secret'");
+        try
+        {
+            db.Execute($"GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, INDEX, ALTER, REFERENCES, LOCK TABLES ON {database}.* TO '{user}'@'%'");
+
+            var error = await EnsureReadyAsAsync(db, user, sync: true);
+
+            Assert.Contains("cannot install the change log", error.Message);
+            Assert.Contains("TRIGGER command denied", error.Message);
+            Assert.Contains("GRANT TRIGGER", error.Message);
+            Assert.Contains("log_bin_trust_function_creators", error.Message);
+        }
+        finally
+        {
+            MySqlConnection.ClearAllPools();
+            db.Execute($"DROP USER '{user}'@'%'");
+        }
+    }
+
+    /// <summary>The schema step (a start, or a sync) of a server that connects as <paramref name="user"/>; it must fail.</summary>
+    private static async Task<DatabaseSchemaException> EnsureReadyAsAsync(TestDatabase db, string user, bool sync = false)
+    {
+        var url = db.Url.Replace("://placement:placement@", $"://{user}:secret@", StringComparison.Ordinal);
+        await using var services = new ServiceCollection().AddLogging().AddPlacementDatabase(DatabaseUrl.Parse(url)).BuildServiceProvider();
+        var schema = services.GetRequiredService<SchemaManager>();
+        return await Assert.ThrowsAsync<DatabaseSchemaException>(() => sync ? schema.SyncAsync() : schema.EnsureReadyAsync());
     }
 
     private static long Head(TestDatabase db) =>
