@@ -6,11 +6,14 @@ namespace Placement.Api.Database;
 
 /// <summary>
 /// Creates and checks the schema exactly as upstream's alembic leaves it, so that upstream
-/// Placement and this server can open a database either of them created.
+/// Placement and this server can open a database either of them created, plus the change log of ours beside it
+/// (<see cref="ChangeLogSchema"/>).
 /// </summary>
 public sealed class SchemaManager(IDbContextFactory<PlacementDbContext> contexts, DatabaseUrl url, ILogger<SchemaManager> logger)
 {
     private readonly SchemaDialect _dialect = SchemaDialect.For(url.Provider);
+
+    private readonly ChangeLogSchema _changeLog = new(url.Provider, logger);
 
     /// <summary>Upstream master's alembic head ("Drop redundant indexes for unique constraints").</summary>
     public const string HeadRevision = "a082b8bb98d0";
@@ -36,7 +39,8 @@ public sealed class SchemaManager(IDbContextFactory<PlacementDbContext> contexts
 
     /// <summary>
     /// Brings the database to <see cref="HeadRevision"/> (creating the schema if the database is
-    /// empty; a no-op at head) and adds missing standard resource classes and traits.
+    /// empty; a no-op at head), installs what the change log lacks, and adds missing standard resource classes and traits
+    /// (logged, then, like any change).
     /// Safe to run from several processes at once: it all happens in one transaction, and processes take turns.
     /// </summary>
     /// <exception cref="DatabaseSchemaException">The database holds something we cannot upgrade.</exception>
@@ -57,6 +61,7 @@ public sealed class SchemaManager(IDbContextFactory<PlacementDbContext> contexts
             await UpgradeAsync(db, revision, cancellationToken);
         }
 
+        await _changeLog.InstallAsync(db, cancellationToken);
         await SyncStandardDataAsync(db, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
@@ -70,8 +75,9 @@ public sealed class SchemaManager(IDbContextFactory<PlacementDbContext> contexts
     }
 
     /// <summary>
-    /// For a start without sync: checks the schema is at <see cref="HeadRevision"/>, then adds
-    /// missing standard resource classes and traits, as upstream does at every start.
+    /// For a start without sync: checks the schema is at <see cref="HeadRevision"/>, installs what the change log lacks
+    /// (a database upstream created has none), then adds missing standard resource classes and traits, as upstream does at
+    /// every start.
     /// </summary>
     /// <exception cref="DatabaseSchemaException">The schema is missing or at another revision.</exception>
     public async Task EnsureReadyAsync(CancellationToken cancellationToken = default)
@@ -86,6 +92,7 @@ public sealed class SchemaManager(IDbContextFactory<PlacementDbContext> contexts
             throw new DatabaseSchemaException($"database schema is at revision {revision}, older than {HeadRevision}: {SyncAdvice}");
         }
 
+        await _changeLog.InstallAsync(db, cancellationToken);
         await SyncStandardDataAsync(db, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
@@ -181,7 +188,8 @@ public sealed class SchemaManager(IDbContextFactory<PlacementDbContext> contexts
         logger.LogInformation("Added {Classes} standard resource classes and {Traits} standard traits", missingClasses.Count, missingTraits.Count);
     }
 
-    private static string ReadScript(string file)
+    /// <summary>Database/Schema/<paramref name="file"/>, embedded in the build.</summary>
+    internal static string ReadScript(string file)
     {
         using var stream = typeof(SchemaManager).Assembly.GetManifestResourceStream($"Placement.Api.Database.Schema.{file}")
             ?? throw new InvalidOperationException($"embedded resource Database/Schema/{file} is missing from the build");

@@ -77,11 +77,13 @@ public class SchemaManagerTests
         await db.Schema.SyncAsync();
         var schema = db.SchemaDump();
         var data = db.Query("SELECT id || name || created_at FROM resource_classes UNION ALL SELECT id || name || created_at FROM traits");
+        var log = db.Query("SELECT name || ' ' || value FROM change_log_counters ORDER BY name").Concat(db.Query("SELECT count(*) FROM change_log")).ToList();
 
         await db.Schema.SyncAsync();
 
         Assert.Equal(schema, db.SchemaDump());
         Assert.Equal(data, db.Query("SELECT id || name || created_at FROM resource_classes UNION ALL SELECT id || name || created_at FROM traits"));
+        Assert.Equal(log, db.Query("SELECT name || ' ' || value FROM change_log_counters ORDER BY name").Concat(db.Query("SELECT count(*) FROM change_log")));
         Assert.Equal(["a082b8bb98d0"], db.Query("SELECT version_num FROM alembic_version"));
     }
 

@@ -68,6 +68,47 @@ internal sealed class TestDatabase : IDisposable
         _ => MariadbDump(),
     };
 
+    /// <summary>
+    /// <see cref="SchemaDump"/> less the change log of ours (its tables and their indexes, our triggers and functions):
+    /// what must be byte for byte upstream's. MariaDB's dump leaves out every trigger (upstream has none);
+    /// <see cref="ChangeLogObjects"/> lists them.
+    /// </summary>
+    public IReadOnlyList<string> UpstreamSchemaDump() => Backend switch
+    {
+        "sqlite" => Query("SELECT type || ' ' || name || ' ' || tbl_name || ' ' || coalesce(sql, '') FROM sqlite_master "
+            + "WHERE NOT (name LIKE 'change!_log%' ESCAPE '!' OR tbl_name LIKE 'change!_log%' ESCAPE '!') ORDER BY type, name"),
+        "postgresql" => WithoutChangeLogObjects(PgDump()),
+        _ => MariadbDump("--skip-triggers", $"--ignore-table={_serverDatabase}.change_log", $"--ignore-table={_serverDatabase}.change_log_counters"),
+    };
+
+    /// <summary>
+    /// What the change log adds to the schema, and every trigger there is: "table NAME", "index NAME ON TABLE",
+    /// "trigger NAME ON TABLE", and on PostgreSQL "sequence NAME" and every "function NAME" of the schema.
+    /// </summary>
+    public IReadOnlyList<string> ChangeLogObjects() => Query(Backend switch
+    {
+        "sqlite" => """
+            SELECT CASE type WHEN 'table' THEN 'table ' || name ELSE type || ' ' || name || ' ON ' || tbl_name END FROM sqlite_master
+            WHERE type = 'trigger' OR name LIKE 'change!_log%' ESCAPE '!' OR tbl_name LIKE 'change!_log%' ESCAPE '!'
+            """,
+        "postgresql" => """
+            SELECT 'table ' || tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename LIKE 'change!_log%' ESCAPE '!'
+            UNION ALL SELECT 'index ' || indexname || ' ON ' || tablename FROM pg_indexes
+                WHERE schemaname = current_schema() AND tablename LIKE 'change!_log%' ESCAPE '!'
+            UNION ALL SELECT 'sequence ' || sequencename FROM pg_sequences
+                WHERE schemaname = current_schema() AND sequencename LIKE 'change!_log%' ESCAPE '!'
+            UNION ALL SELECT 'trigger ' || t.tgname || ' ON ' || c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+                WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace
+            UNION ALL SELECT 'function ' || proname FROM pg_proc WHERE pronamespace = current_schema()::regnamespace
+            """,
+        _ => """
+            SELECT 'table ' || table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name LIKE 'change!_log%' ESCAPE '!'
+            UNION ALL SELECT DISTINCT 'index ' || index_name || ' ON ' || table_name FROM information_schema.statistics
+                WHERE table_schema = DATABASE() AND table_name LIKE 'change!_log%' ESCAPE '!'
+            UNION ALL SELECT 'trigger ' || trigger_name || ' ON ' || event_object_table FROM information_schema.triggers WHERE trigger_schema = DATABASE()
+            """,
+    }).Order(StringComparer.Ordinal).ToList();
+
     /// <summary>Runs a query on a plain connection (no EF, no conversions) and returns the first column as text.</summary>
     public IReadOnlyList<string> Query(string sql)
     {
@@ -147,7 +188,8 @@ internal sealed class TestDatabase : IDisposable
         }
     }
 
-    private DbConnection OpenPlainConnection()
+    /// <summary>A plain connection (no EF), open, for tests that hold transactions of their own.</summary>
+    public DbConnection OpenPlainConnection()
     {
         DbConnection connection = Backend switch
         {
@@ -179,10 +221,10 @@ internal sealed class TestDatabase : IDisposable
         command.ExecuteNonQuery();
     }
 
-    private List<string> MariadbDump()
+    private List<string> MariadbDump(params string[] options)
     {
         var builder = new MySqlConnectionStringBuilder(DatabaseUrl.Parse(Url).ConnectionString);
-        var output = RunDump(new ProcessStartInfo("mariadb-dump", ["--no-data", "--skip-comments", "--skip-add-drop-table", "--skip-set-charset",
+        var output = RunDump(new ProcessStartInfo("mariadb-dump", ["--no-data", "--skip-comments", "--skip-add-drop-table", "--skip-set-charset", .. options,
             "-h", builder.Server, "-P", builder.Port.ToString(CultureInfo.InvariantCulture), "-u", builder.UserID, builder.Database])
         {
             Environment = { ["MYSQL_PWD"] = builder.Password },
@@ -214,6 +256,36 @@ internal sealed class TestDatabase : IDisposable
         // \restrict and \unrestrict carry a random key per dump.
         return output.Where(line => !line.StartsWith("\\restrict", StringComparison.Ordinal)
             && !line.StartsWith("\\unrestrict", StringComparison.Ordinal)).ToList();
+    }
+
+    /// <summary>
+    /// pg_dump's output less the objects whose "-- Name:" header names a change_log object (a table, sequence, index,
+    /// constraint or function of ours, or a trigger of ours on upstream's table). Each object comes as a "--" line, its
+    /// header comment, "--", its statements, and two empty lines (which none of our functions holds).
+    /// </summary>
+    private static List<string> WithoutChangeLogObjects(List<string> dump)
+    {
+        var kept = new List<string>();
+        var skipping = false;
+        for (var i = 0; i < dump.Count; i++)
+        {
+            if (dump[i] == "--" && i + 1 < dump.Count && dump[i + 1].StartsWith("-- Name: ", StringComparison.Ordinal))
+            {
+                skipping = dump[i + 1]["-- Name: ".Length..].Split(';')[0].Split(' ')
+                    .Any(name => name.StartsWith("change_log", StringComparison.Ordinal));
+            }
+
+            if (!skipping)
+            {
+                kept.Add(dump[i]);
+            }
+            else if (dump[i].Length == 0 && dump[i - 1].Length == 0)
+            {
+                skipping = false;
+            }
+        }
+
+        return kept;
     }
 }
 

@@ -17,7 +17,10 @@ public class UpstreamInterchangeTests
         await ours.Schema.SyncAsync();
         await UpstreamPlacement.SyncAsync(theirs.Url);
 
-        Assert.Equal(theirs.SchemaDump(), ours.SchemaDump());
+        // Upstream's schema exactly, plus the change log of ours beside it.
+        Assert.Equal(theirs.SchemaDump(), ours.UpstreamSchemaDump());
+        Assert.Equal(ChangeLogTests.ExpectedObjects(backend), ours.ChangeLogObjects());
+        Assert.Empty(theirs.ChangeLogObjects());
         Assert.Equal(SchemaManager.HeadRevision, await UpstreamPlacement.VersionAsync(ours.Url));
 
         var schema = ours.SchemaDump();
@@ -92,7 +95,8 @@ public class UpstreamInterchangeTests
 
         await placement8.Schema.SyncAsync();
 
-        Assert.Equal(master.SchemaDump(), placement8.SchemaDump());
+        Assert.Equal(master.SchemaDump(), placement8.UpstreamSchemaDump());
+        Assert.Equal(ChangeLogTests.ExpectedObjects(backend), placement8.ChangeLogObjects());
         Assert.Equal(SchemaManager.HeadRevision, await UpstreamPlacement.VersionAsync(placement8.Url));
     }
 
@@ -130,7 +134,8 @@ public class UpstreamInterchangeTests
         Assert.Contains(revision, (await Assert.ThrowsAsync<DatabaseSchemaException>(() => older.Schema.EnsureReadyAsync())).Message);
         await older.Schema.SyncAsync();
 
-        Assert.Equal(master.SchemaDump(), older.SchemaDump());
+        Assert.Equal(master.SchemaDump(), older.UpstreamSchemaDump());
+        Assert.Equal(ChangeLogTests.ExpectedObjects(backend), older.ChangeLogObjects());
         Assert.Equal(SchemaManager.HeadRevision, await UpstreamPlacement.VersionAsync(older.Url));
         Assert.Equal(["6e3c1f52-93c5-4b8e-a2f0-0d7c5b9e4a13 1 1 2"],
             older.Query("SELECT uuid || ' ' || project_id || ' ' || user_id || ' ' || generation FROM consumers"));

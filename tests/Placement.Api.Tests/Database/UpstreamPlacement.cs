@@ -29,9 +29,20 @@ internal static class UpstreamPlacement
     /// Does what upstream's server does at start (db sync with sync_on_startup, standard traits and
     /// classes), then reads every table through upstream's models.
     /// </summary>
-    public static async Task<JsonElement> StartAndReadAsync(string url)
+    public static Task<JsonElement> StartAndReadAsync(string url) => RunForJsonAsync(url, "start");
+
+    /// <summary>
+    /// Does what upstream's server does at start, then writes through upstream's objects as its API would: a provider
+    /// (<see cref="WrittenProviderUuid"/>) with 8 VCPU of inventory, a project, a user and a consumer, and that consumer's
+    /// allocation of 2 VCPU. Returns the ids upstream holds for what it wrote: provider_id, allocation_ids.
+    /// </summary>
+    public static Task<JsonElement> StartAndWriteAsync(string url) => RunForJsonAsync(url, "write");
+
+    public const string WrittenProviderUuid = "5e0c3a4e-5b1f-4a8e-9d3c-7f2a1b6c8d90";
+
+    private static async Task<JsonElement> RunForJsonAsync(string url, string command)
     {
-        var output = await RunAsync(url, "start");
+        var output = await RunAsync(url, command);
         return JsonDocument.Parse(output.Trim().Split('\n')[^1]).RootElement;
     }
 
@@ -109,7 +120,7 @@ internal static class UpstreamPlacement
         import sys
         import tempfile
 
-        # usage: upstream_placement.py DATABASE_URL sync|sync-8.0.0|sync-to-REVISION|version|start
+        # usage: upstream_placement.py DATABASE_URL sync|sync-8.0.0|sync-to-REVISION|version|start|write
         url, command = sys.argv[1], sys.argv[2]
         os.environ['OS_PLACEMENT_DATABASE__CONNECTION'] = url
         os.environ['OS_PLACEMENT_CONFIG_DIR'] = tempfile.mkdtemp()  # no /etc/placement/placement.conf
@@ -154,6 +165,23 @@ internal static class UpstreamPlacement
         deploy.update_database(config)
 
         ctx = context.RequestContext(config=config)
+        if command == 'write':
+            from placement.objects import allocation, consumer, inventory, project, resource_provider, user
+
+            provider = resource_provider.ResourceProvider(ctx, uuid='5e0c3a4e-5b1f-4a8e-9d3c-7f2a1b6c8d90', name='upstream-rp')
+            provider.create()
+            provider.set_inventory([inventory.Inventory(resource_provider=provider, resource_class='VCPU', total=8, max_unit=8)])
+            owner = project.Project(ctx, external_id='upstream-project')
+            owner.create()
+            person = user.User(ctx, external_id='upstream-user')
+            person.create()
+            instance = consumer.Consumer(ctx, uuid='0b7f6e2a-3c4d-4e5f-8a9b-1c2d3e4f5a6b', project=owner, user=person)
+            instance.create()
+            allocations = [allocation.Allocation(resource_provider=provider, consumer=instance, resource_class='VCPU', used=2)]
+            allocation.replace_all(ctx, allocations)
+            print(json.dumps({'provider_id': provider.id, 'allocation_ids': [a.id for a in allocations]}))
+            sys.exit(0)
+
         with db_api.placement_context_manager.reader.using(ctx):
             rows = {}
             for model in (models.ResourceProvider, models.Inventory, models.Allocation, models.Consumer,
