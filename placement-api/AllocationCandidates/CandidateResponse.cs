@@ -8,19 +8,22 @@ namespace Placement.Api.AllocationCandidates;
 
 /// <summary>
 /// The body of <c>GET /allocation_candidates</c> as each microversion shapes it (upstream's
-/// _transform_allocation_candidates). Written straight into the response as UTF-8: answers can hold
-/// thousands of candidates (megabytes), so there is no intermediate buffer, and each provider's uuid is
-/// encoded once.
+/// _transform_allocation_candidates). Answers can hold thousands of candidates (megabytes): each provider's
+/// uuid is encoded once, and the body is written whole with its Content-Length, as upstream sends it
+/// (clients then read it in one piece rather than chunk by chunk).
 /// </summary>
 public sealed class CandidateResponse(CandidateResult result, CandidateRequest request, Microversion version) : IResult
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    // The writer's nesting checks are for hand-written JSON; this shape is fixed and tested.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
+        var body = new ArrayBufferWriter<byte>(64 * 1024);
+        Write(body, result, request, version);
         httpContext.Response.ContentType = RequestChecks.Json;
-        Write(httpContext.Response.BodyWriter, result, request, version);
-        await httpContext.Response.BodyWriter.FlushAsync(httpContext.RequestAborted);
+        httpContext.Response.ContentLength = body.WrittenCount;
+        await httpContext.Response.Body.WriteAsync(body.WrittenMemory, httpContext.RequestAborted);
     }
 
     public static void Write(IBufferWriter<byte> output, CandidateResult result, CandidateRequest request, Microversion version)

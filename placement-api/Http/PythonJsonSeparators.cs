@@ -29,35 +29,44 @@ public sealed class PythonJsonSeparators(IBufferWriter<byte> output) : IBufferWr
         // At worst every byte is a separator and gains a space.
         var target = output.GetSpan(count * 2);
         var written = 0;
-        foreach (var b in _buffer.AsSpan(0, count))
+        var rest = _buffer.AsSpan(0, count);
+        while (!rest.IsEmpty)
         {
-            target[written++] = b;
-            if (_inString)
+            if (_escaped)
             {
-                if (_escaped)
-                {
-                    _escaped = false;
-                }
-                else if (b == (byte)'\\')
-                {
+                target[written++] = rest[0];
+                rest = rest[1..];
+                _escaped = false;
+                continue;
+            }
+            // Runs without anything to look at are copied whole (vectorized search).
+            var next = rest.IndexOfAny(_inString ? InString : OutsideStrings);
+            var run = next < 0 ? rest : rest[..(next + 1)];
+            run.CopyTo(target[written..]);
+            written += run.Length;
+            rest = rest[run.Length..];
+            if (next < 0)
+            {
+                break;
+            }
+            switch (run[^1])
+            {
+                case (byte)'\\':
                     _escaped = true;
-                }
-                else if (b == (byte)'"')
-                {
-                    _inString = false;
-                }
-            }
-            else if (b == (byte)'"')
-            {
-                _inString = true;
-            }
-            else if (b is (byte)',' or (byte)':')
-            {
-                target[written++] = (byte)' ';
+                    break;
+                case (byte)'"':
+                    _inString = !_inString;
+                    break;
+                default:
+                    target[written++] = (byte)' ';
+                    break;
             }
         }
         output.Advance(written);
     }
+
+    private static readonly SearchValues<byte> InString = SearchValues.Create("\\\""u8);
+    private static readonly SearchValues<byte> OutsideStrings = SearchValues.Create(",:\""u8);
 
     /// <summary>A whole body, written by <paramref name="write"/>, in Python's layout.</summary>
     public static ReadOnlyMemory<byte> Render(Action<IBufferWriter<byte>> write)

@@ -102,3 +102,56 @@ public class ScaleBenchmarks
         return t;
     }
 }
+
+/// <summary>
+/// What a change to the topology costs the candidates cache: rebuilding the engine's snapshot from its model
+/// of the cloud (placebench's, at growing sizes). Usage changes cost only the chunks they touch.
+/// </summary>
+[MemoryDiagnoser]
+public class RebuildBenchmarks
+{
+    private Placement.Api.AllocationCandidates.Snapshots.CloudModel _model = null!;
+
+    [Params(1000, 50000)]
+    public int Computes { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var snapshot = ScaleBenchmarks.PlacebenchCloud(Computes).Snapshot;
+        _model = new Placement.Api.AllocationCandidates.Snapshots.CloudModel();
+        for (var t = 0; t < snapshot.TraitNames.Length; t++)
+        {
+            _model.Traits.Add(t + 1, snapshot.TraitNames[t]);
+        }
+        for (var c = 0; c < snapshot.ClassNames.Length; c++)
+        {
+            _model.Classes.Add(c, snapshot.ClassNames[c]);
+        }
+        var aggregateKeys = new Dictionary<int, int>();
+        for (var p = 0; p < snapshot.ProviderCount; p++)
+        {
+            foreach (var a in snapshot.AggregatesOf[p])
+            {
+                aggregateKeys.TryAdd(a, aggregateKeys.Count + 1);
+            }
+        }
+        foreach (var (dense, key) in aggregateKeys)
+        {
+            _model.Aggregates.Add(key, Guid.NewGuid());
+        }
+        for (var p = 0; p < snapshot.ProviderCount; p++)
+        {
+            _model.Providers.Add(p + 1, new Placement.Api.AllocationCandidates.Snapshots.ProviderState(
+                snapshot.Uuids[p],
+                snapshot.Parents[p] < 0 ? null : snapshot.Parents[p] + 1,
+                [.. snapshot.TraitsOf[p].Select(t => t + 1)],
+                [.. snapshot.AggregatesOf[p].Select(a => aggregateKeys[a])],
+                [.. snapshot.InventoriesOf[p].Select(i => new Placement.Api.AllocationCandidates.Snapshots.InventoryState(
+                    snapshot.Inventories[i].ResourceClass, 100, 0, 1, 100, 1, 1.0))]));
+        }
+    }
+
+    [Benchmark]
+    public int Rebuild() => _model.Build().Snapshot.ProviderCount;
+}

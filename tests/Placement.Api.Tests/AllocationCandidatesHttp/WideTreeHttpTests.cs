@@ -83,7 +83,10 @@ public sealed class WideTreeHttpTests : IDisposable
             + string.Concat(Enumerable.Range(0, groups).Select(g => $"&resources{g}=CUSTOM_VF:1"));
         var response = await client.GetAsync($"/allocation_candidates?{query}");
         response.EnsureSuccessStatusCode();
-        var requests = (await response.Content.ReadFromJsonAsync<JsonObject>())!["allocation_requests"]!.AsArray();
+        // Sent whole with its length, as upstream sends it (not chunked).
+        var body = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal(body.Length, response.Content.Headers.ContentLength);
+        var requests = JsonNode.Parse(body)!["allocation_requests"]!.AsArray();
         var computes = requests
             .SelectMany(r => r!["allocations"]!.AsObject().Select(a => a.Key))
             .Where(roots.ContainsKey)
