@@ -85,6 +85,7 @@ public sealed class WideTreeHttpTests : IDisposable
         response.EnsureSuccessStatusCode();
         // Sent whole with its length, as upstream sends it (not chunked).
         var body = await response.Content.ReadAsByteArrayAsync();
+        Assert.NotEqual(true, response.Headers.TransferEncodingChunked);
         Assert.Equal(body.Length, response.Content.Headers.ContentLength);
         var requests = JsonNode.Parse(body)!["allocation_requests"]!.AsArray();
         var computes = requests
