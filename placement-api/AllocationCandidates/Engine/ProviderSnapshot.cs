@@ -195,7 +195,7 @@ public sealed class ProviderSnapshot
         Reachable = new int[n][];
         for (var i = 0; i < n; i++)
         {
-            Reachable[i] = sharingOf[i] is { } shared ? [.. TreeMembers[i].Concat(shared).Order()] : TreeMembers[i];
+            Reachable[i] = sharingOf[i] is { } shared ? Merge(TreeMembers[i], shared) : TreeMembers[i];
         }
 
         Inventories = new Inventory[inventories.Length];
@@ -213,7 +213,7 @@ public sealed class ProviderSnapshot
                 throw new ArgumentException($"Inventory of unknown resource class {row.ClassKey}.", nameof(inventories));
             }
             var list = of[row.Provider] ??= [];
-            if (list.Exists(index => Inventories[index].ResourceClass == rc))
+            if (InventoryOfListed(list, rc) >= 0)
             {
                 throw new ArgumentException($"Duplicate {ClassNames[rc]} inventory for provider {Uuids[row.Provider]}.", nameof(inventories));
             }
@@ -381,6 +381,18 @@ public sealed class ProviderSnapshot
         return -1;
     }
 
+    private int InventoryOfListed(List<int> inventories, int resourceClass)
+    {
+        foreach (var index in inventories)
+        {
+            if (Inventories[index].ResourceClass == resourceClass)
+            {
+                return index;
+            }
+        }
+        return -1;
+    }
+
     /// <summary>Whether <paramref name="ancestor"/> is <paramref name="provider"/> or one of its ancestors.</summary>
     internal bool IsAncestorOrSelf(int ancestor, int provider)
     {
@@ -439,22 +451,55 @@ public sealed class ProviderSnapshot
     /// <summary>Returns arrays that a request left clean (a request that failed half-way does not return its own).</summary>
     internal void ReturnScratch(EngineScratch scratch) => scratchPool.Add(scratch);
 
+    /// <summary>Two ascending lists of distinct providers (tree members, providers of other trees), merged.</summary>
+    private static int[] Merge(int[] members, List<int> shared)
+    {
+        var merged = new int[members.Length + shared.Count];
+        int m = 0, s = 0;
+        for (var i = 0; i < merged.Length; i++)
+        {
+            merged[i] = s == shared.Count || (m < members.Length && members[m] < shared[s]) ? members[m++] : shared[s++];
+        }
+        return merged;
+    }
+
+    /// <summary>The dense ids of these keys, sorted and distinct; an unknown key is an error, or left out when <paramref name="what"/> is null.</summary>
     private static int[] DenseIds(int[] keys, Dictionary<int, int> idOfKey, string? what, Guid provider)
     {
-        var ids = new List<int>(keys.Length);
+        if (keys.Length == 0)
+        {
+            return [];
+        }
+        var ids = new int[keys.Length];
+        var count = 0;
+        var sorted = true;
         foreach (var key in keys)
         {
             if (idOfKey.TryGetValue(key, out var id))
             {
-                ids.Add(id);
+                sorted &= count == 0 || ids[count - 1] < id;
+                ids[count++] = id;
             }
             else if (what is not null)
             {
                 throw new ArgumentException($"Provider {provider} has an unknown {what} {key}.", nameof(keys));
             }
         }
-        ids.Sort();
-        return ids.Count > 1 ? [.. ids.Distinct()] : [.. ids];
+        if (sorted)
+        {
+            // The cache's keys come sorted and distinct, and dense ids keep their order.
+            return count == ids.Length ? ids : ids[..count];
+        }
+        Array.Sort(ids, 0, count);
+        var distinct = 0;
+        for (var i = 0; i < count; i++)
+        {
+            if (distinct == 0 || ids[distinct - 1] != ids[i])
+            {
+                ids[distinct++] = ids[i];
+            }
+        }
+        return ids[..distinct];
     }
 }
 
