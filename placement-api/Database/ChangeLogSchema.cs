@@ -144,7 +144,7 @@ internal sealed partial class ChangeLogSchema
     [GeneratedRegex(@"^-- go\r?$\n?", RegexOptions.Multiline)]
     private static partial Regex StatementSeparator();
 
-    [GeneratedRegex(@"^CREATE TRIGGER (" + TriggerPrefix + @"\w+)", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^CREATE (?:CONSTRAINT )?TRIGGER (" + TriggerPrefix + @"\w+)", RegexOptions.Multiline)]
     private static partial Regex TriggerName();
 
     /// <summary>A row of <see cref="CatalogSql"/>: Kind is "table" or "trigger"; Table is the table a trigger is on.</summary>

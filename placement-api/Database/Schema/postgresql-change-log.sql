@@ -8,7 +8,9 @@
 -- committed before it took the lock and smaller than that of any that takes it after, and a rollback gives its number
 -- back. Seqs are therefore in commit order with no gaps: a reader whose snapshot shows head = N sees every change with
 -- seq <= N and none above. Here all rows of a transaction share its one seq (one dead counter tuple per transaction,
--- not per row).
+-- not per row), and the triggers are deferred to commit: the counter is then the writer's last lock, held only while
+-- it commits, so writers queue on it for a moment only, and whatever order a writer's statements come in, it cannot
+-- deadlock with the rows (providers, consumers) writers lock earlier in their transactions.
 --
 -- Statements are separated by "-- go" lines: each is sent on its own, and a trigger that exists is not created again.
 CREATE TABLE IF NOT EXISTS change_log_counters (
@@ -88,77 +90,77 @@ BEGIN
 END
 $$;
 -- go
-CREATE TRIGGER change_log_v1_resource_providers_insert AFTER INSERT ON resource_providers
+CREATE CONSTRAINT TRIGGER change_log_v1_resource_providers_insert AFTER INSERT ON resource_providers DEFERRABLE INITIALLY DEFERRED
 FOR EACH ROW EXECUTE FUNCTION change_log_v1_row('1');
 -- go
 -- Only what shapes trees: every allocation write bumps a provider's generation, and a name is no candidate's concern.
-CREATE TRIGGER change_log_v1_resource_providers_update AFTER UPDATE ON resource_providers
+CREATE CONSTRAINT TRIGGER change_log_v1_resource_providers_update AFTER UPDATE ON resource_providers DEFERRABLE INITIALLY DEFERRED
 FOR EACH ROW WHEN (NEW.parent_provider_id IS DISTINCT FROM OLD.parent_provider_id
     OR NEW.root_provider_id IS DISTINCT FROM OLD.root_provider_id OR NEW.uuid IS DISTINCT FROM OLD.uuid)
 EXECUTE FUNCTION change_log_v1_row('1');
 -- go
-CREATE TRIGGER change_log_v1_resource_providers_delete AFTER DELETE ON resource_providers
+CREATE CONSTRAINT TRIGGER change_log_v1_resource_providers_delete AFTER DELETE ON resource_providers DEFERRABLE INITIALLY DEFERRED
 FOR EACH ROW EXECUTE FUNCTION change_log_v1_row('1');
 -- go
-CREATE TRIGGER change_log_v1_inventories_insert AFTER INSERT ON inventories
+CREATE CONSTRAINT TRIGGER change_log_v1_inventories_insert AFTER INSERT ON inventories DEFERRABLE INITIALLY DEFERRED
 FOR EACH ROW EXECUTE FUNCTION change_log_v1_provider_row();
 -- go
-CREATE TRIGGER change_log_v1_inventories_update AFTER UPDATE ON inventories
+CREATE CONSTRAINT TRIGGER change_log_v1_inventories_update AFTER UPDATE ON inventories DEFERRABLE INITIALLY DEFERRED
 FOR EACH ROW EXECUTE FUNCTION change_log_v1_provider_row();
 -- go
-CREATE TRIGGER change_log_v1_inventories_delete AFTER DELETE ON inventories
+CREATE CONSTRAINT TRIGGER change_log_v1_inventories_delete AFTER DELETE ON inventories DEFERRABLE INITIALLY DEFERRED
 FOR EACH ROW EXECUTE FUNCTION change_log_v1_provider_row();
 -- go
-CREATE TRIGGER change_log_v1_resource_provider_traits_insert AFTER INSERT ON resource_provider_traits
+CREATE CONSTRAINT TRIGGER change_log_v1_resource_provider_traits_insert AFTER INSERT ON resource_provider_traits DEFERRABLE INITIALLY DEFERRED
 FOR EACH ROW EXECUTE FUNCTION change_log_v1_provider_row();
 -- go
-CREATE TRIGGER change_log_v1_resource_provider_traits_update AFTER UPDATE ON resource_provider_traits
+CREATE CONSTRAINT TRIGGER change_log_v1_resource_provider_traits_update AFTER UPDATE ON resource_provider_traits DEFERRABLE INITIALLY DEFERRED
 FOR EACH ROW EXECUTE FUNCTION change_log_v1_provider_row();
 -- go
-CREATE TRIGGER change_log_v1_resource_provider_traits_delete AFTER DELETE ON resource_provider_traits
+CREATE CONSTRAINT TRIGGER change_log_v1_resource_provider_traits_delete AFTER DELETE ON resource_provider_traits DEFERRABLE INITIALLY DEFERRED
 FOR EACH ROW EXECUTE FUNCTION change_log_v1_provider_row();
 -- go
-CREATE TRIGGER change_log_v1_resource_provider_aggregates_insert AFTER INSERT ON resource_provider_aggregates
+CREATE CONSTRAINT TRIGGER change_log_v1_resource_provider_aggregates_insert AFTER INSERT ON resource_provider_aggregates DEFERRABLE INITIALLY DEFERRED
 FOR EACH ROW EXECUTE FUNCTION change_log_v1_provider_row();
 -- go
-CREATE TRIGGER change_log_v1_resource_provider_aggregates_update AFTER UPDATE ON resource_provider_aggregates
+CREATE CONSTRAINT TRIGGER change_log_v1_resource_provider_aggregates_update AFTER UPDATE ON resource_provider_aggregates DEFERRABLE INITIALLY DEFERRED
 FOR EACH ROW EXECUTE FUNCTION change_log_v1_provider_row();
 -- go
-CREATE TRIGGER change_log_v1_resource_provider_aggregates_delete AFTER DELETE ON resource_provider_aggregates
+CREATE CONSTRAINT TRIGGER change_log_v1_resource_provider_aggregates_delete AFTER DELETE ON resource_provider_aggregates DEFERRABLE INITIALLY DEFERRED
 FOR EACH ROW EXECUTE FUNCTION change_log_v1_provider_row();
 -- go
-CREATE TRIGGER change_log_v1_allocations_insert AFTER INSERT ON allocations
+CREATE CONSTRAINT TRIGGER change_log_v1_allocations_insert AFTER INSERT ON allocations DEFERRABLE INITIALLY DEFERRED
 FOR EACH ROW EXECUTE FUNCTION change_log_v1_allocation();
 -- go
-CREATE TRIGGER change_log_v1_allocations_update AFTER UPDATE ON allocations
+CREATE CONSTRAINT TRIGGER change_log_v1_allocations_update AFTER UPDATE ON allocations DEFERRABLE INITIALLY DEFERRED
 FOR EACH ROW EXECUTE FUNCTION change_log_v1_allocation();
 -- go
-CREATE TRIGGER change_log_v1_allocations_delete AFTER DELETE ON allocations
+CREATE CONSTRAINT TRIGGER change_log_v1_allocations_delete AFTER DELETE ON allocations DEFERRABLE INITIALLY DEFERRED
 FOR EACH ROW EXECUTE FUNCTION change_log_v1_allocation();
 -- go
-CREATE TRIGGER change_log_v1_resource_classes_insert AFTER INSERT ON resource_classes
+CREATE CONSTRAINT TRIGGER change_log_v1_resource_classes_insert AFTER INSERT ON resource_classes DEFERRABLE INITIALLY DEFERRED
 FOR EACH ROW EXECUTE FUNCTION change_log_v1_row('3');
 -- go
-CREATE TRIGGER change_log_v1_resource_classes_update AFTER UPDATE ON resource_classes
+CREATE CONSTRAINT TRIGGER change_log_v1_resource_classes_update AFTER UPDATE ON resource_classes DEFERRABLE INITIALLY DEFERRED
 FOR EACH ROW EXECUTE FUNCTION change_log_v1_row('3');
 -- go
-CREATE TRIGGER change_log_v1_resource_classes_delete AFTER DELETE ON resource_classes
+CREATE CONSTRAINT TRIGGER change_log_v1_resource_classes_delete AFTER DELETE ON resource_classes DEFERRABLE INITIALLY DEFERRED
 FOR EACH ROW EXECUTE FUNCTION change_log_v1_row('3');
 -- go
-CREATE TRIGGER change_log_v1_traits_insert AFTER INSERT ON traits
+CREATE CONSTRAINT TRIGGER change_log_v1_traits_insert AFTER INSERT ON traits DEFERRABLE INITIALLY DEFERRED
 FOR EACH ROW EXECUTE FUNCTION change_log_v1_row('4');
 -- go
-CREATE TRIGGER change_log_v1_traits_update AFTER UPDATE ON traits
+CREATE CONSTRAINT TRIGGER change_log_v1_traits_update AFTER UPDATE ON traits DEFERRABLE INITIALLY DEFERRED
 FOR EACH ROW EXECUTE FUNCTION change_log_v1_row('4');
 -- go
-CREATE TRIGGER change_log_v1_traits_delete AFTER DELETE ON traits
+CREATE CONSTRAINT TRIGGER change_log_v1_traits_delete AFTER DELETE ON traits DEFERRABLE INITIALLY DEFERRED
 FOR EACH ROW EXECUTE FUNCTION change_log_v1_row('4');
 -- go
-CREATE TRIGGER change_log_v1_placement_aggregates_insert AFTER INSERT ON placement_aggregates
+CREATE CONSTRAINT TRIGGER change_log_v1_placement_aggregates_insert AFTER INSERT ON placement_aggregates DEFERRABLE INITIALLY DEFERRED
 FOR EACH ROW EXECUTE FUNCTION change_log_v1_row('5');
 -- go
-CREATE TRIGGER change_log_v1_placement_aggregates_update AFTER UPDATE ON placement_aggregates
+CREATE CONSTRAINT TRIGGER change_log_v1_placement_aggregates_update AFTER UPDATE ON placement_aggregates DEFERRABLE INITIALLY DEFERRED
 FOR EACH ROW EXECUTE FUNCTION change_log_v1_row('5');
 -- go
-CREATE TRIGGER change_log_v1_placement_aggregates_delete AFTER DELETE ON placement_aggregates
+CREATE CONSTRAINT TRIGGER change_log_v1_placement_aggregates_delete AFTER DELETE ON placement_aggregates DEFERRABLE INITIALLY DEFERRED
 FOR EACH ROW EXECUTE FUNCTION change_log_v1_row('5');
