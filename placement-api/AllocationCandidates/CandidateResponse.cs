@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Placement.Api.AllocationCandidates.Engine;
@@ -17,13 +18,26 @@ public sealed class CandidateResponse(CandidateResult result, CandidateRequest r
     // The writer's nesting checks are for hand-written JSON; this shape is fixed and tested.
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
 
+    // The body is written whole before it is sent, to know its length: into a pipe, whose memory is pooled
+    // segments, rather than one array that would grow into the large-object heap for every big answer.
+    private static readonly PipeOptions BodyBuffer = new(pauseWriterThreshold: 0, useSynchronizationContext: false);
+
     public async Task ExecuteAsync(HttpContext httpContext)
     {
-        var body = new ArrayBufferWriter<byte>(64 * 1024);
-        Write(body, result, request, version);
+        var pipe = new Pipe(BodyBuffer);
+        Write(pipe.Writer, result, request, version);
+        await pipe.Writer.CompleteAsync();
+        var body = await pipe.Reader.ReadAsync();
         httpContext.Response.ContentType = RequestChecks.Json;
-        httpContext.Response.ContentLength = body.WrittenCount;
-        await httpContext.Response.Body.WriteAsync(body.WrittenMemory, httpContext.RequestAborted);
+        httpContext.Response.ContentLength = body.Buffer.Length;
+        // Copied in one go and flushed once (each write to the response stream would be sent on its own).
+        foreach (var segment in body.Buffer)
+        {
+            httpContext.Response.BodyWriter.Write(segment.Span);
+        }
+        pipe.Reader.AdvanceTo(body.Buffer.End);
+        await httpContext.Response.BodyWriter.FlushAsync(httpContext.RequestAborted);
+        await pipe.Reader.CompleteAsync();
     }
 
     public static void Write(IBufferWriter<byte> output, CandidateResult result, CandidateRequest request, Microversion version)
