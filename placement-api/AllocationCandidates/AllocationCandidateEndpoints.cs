@@ -12,7 +12,7 @@ public static class AllocationCandidateEndpoints
     public static void Map(IEndpointRouteBuilder app) => app.MapPlacement("GET", "/allocation_candidates", List);
 
     private static async Task<IResult> List(
-        HttpContext http, PlacementSettings settings, CandidateCache cache, ILogger<CandidateCache> logger)
+        HttpContext http, PlacementSettings settings, CandidateCache cache, ILoggerFactory loggers)
     {
         http.RequireMicroversion("1.10");
         RequestChecks.RequireJsonAccepted(http.Request);
@@ -24,7 +24,15 @@ public static class AllocationCandidateEndpoints
         var result = CandidateEngine.Find(snapshot, request, Options(settings), http.RequestAborted);
         if (result.ReachedTimeLimit)
         {
-            logger.LogWarning(
+            if (result.AllocationRequests.Count == 0)
+            {
+                // An empty answer would say that nothing fits, which the search did not get to know.
+                throw PlacementException.BadRequest(
+                    $"The search for allocation candidates reached its time limit ([placement] allocation_candidates_time_limit = "
+                    + $"{settings.AllocationCandidatesTimeLimit} s) before it found any: ask for fewer or smaller request groups, "
+                    + "or raise the limit.");
+            }
+            loggers.CreateLogger(typeof(AllocationCandidateEndpoints)).LogWarning(
                 "GET /allocation_candidates?{Query} reached [placement] allocation_candidates_time_limit ({Seconds} s): answering the {Count} candidates found",
                 http.Request.QueryString.Value?.TrimStart('?'), settings.AllocationCandidatesTimeLimit, result.AllocationRequests.Count);
         }

@@ -25,19 +25,27 @@ public sealed class CandidateResponse(CandidateResult result, CandidateRequest r
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         var pipe = new Pipe(BodyBuffer);
-        Write(pipe.Writer, result, request, version);
-        await pipe.Writer.CompleteAsync();
-        var body = await pipe.Reader.ReadAsync();
-        httpContext.Response.ContentType = RequestChecks.Json;
-        httpContext.Response.ContentLength = body.Buffer.Length;
-        // Copied in one go and flushed once (each write to the response stream would be sent on its own).
-        foreach (var segment in body.Buffer)
+        try
         {
-            httpContext.Response.BodyWriter.Write(segment.Span);
+            Write(pipe.Writer, result, request, version);
+            await pipe.Writer.CompleteAsync();
+            var body = await pipe.Reader.ReadAsync();
+            httpContext.Response.ContentType = RequestChecks.Json;
+            httpContext.Response.ContentLength = body.Buffer.Length;
+            // Copied in one go and flushed once (each write to the response stream would be sent on its own).
+            foreach (var segment in body.Buffer)
+            {
+                httpContext.Response.BodyWriter.Write(segment.Span);
+            }
+            pipe.Reader.AdvanceTo(body.Buffer.End);
+            await httpContext.Response.BodyWriter.FlushAsync(httpContext.RequestAborted);
         }
-        pipe.Reader.AdvanceTo(body.Buffer.End);
-        await httpContext.Response.BodyWriter.FlushAsync(httpContext.RequestAborted);
-        await pipe.Reader.CompleteAsync();
+        finally
+        {
+            // Gives the pipe's pooled segments back, also when the client went away.
+            await pipe.Writer.CompleteAsync();
+            await pipe.Reader.CompleteAsync();
+        }
     }
 
     public static void Write(IBufferWriter<byte> output, CandidateResult result, CandidateRequest request, Microversion version)

@@ -14,6 +14,14 @@ namespace Placement.Api.Database;
 internal sealed class DatabaseOutageDetector(ILogger<DatabaseOutageDetector> logger)
     : IDbConnectionInterceptor, IDbCommandInterceptor, IDbTransactionInterceptor
 {
+    private long _outages;
+
+    /// <summary>
+    /// How many outages were seen so far. What comes back after one may be another server (a failover) or an older
+    /// state (a restore): caches of the database's content start over when this changes.
+    /// </summary>
+    public long OutagesSeen => Interlocked.Read(ref _outages);
+
     public void ConnectionFailed(DbConnection connection, ConnectionErrorEventData eventData) =>
         ThrowIfOutage(connection, eventData.Exception, whileConnecting: true);
 
@@ -53,6 +61,7 @@ internal sealed class DatabaseOutageDetector(ILogger<DatabaseOutageDetector> log
         }
 
         logger.LogWarning("Database unavailable: {Error}", error.Message);
+        Interlocked.Increment(ref _outages);
         switch (connection)
         {
             case NpgsqlConnection npgsql:

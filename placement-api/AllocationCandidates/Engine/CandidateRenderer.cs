@@ -92,7 +92,7 @@ internal sealed class CandidateRenderer
     {
         Sum(candidate);
         // Providers in order of first use, each with its classes in order of first use.
-        var stamp = ++scratch.ProviderStampValue;
+        var stamp = scratch.NextProviderStamp();
         var providerCount = 0;
         foreach (var index in usedInventories)
         {

@@ -90,7 +90,7 @@ internal sealed class CandidateSearch
     {
         var free = new long[ClassCount];
         var providers = new HashSet<int>();
-        var stamp = ++scratch.InventoryStampValue;
+        var stamp = scratch.NextInventoryStamp();
         for (var level = 0; level < optionsByLevel.Length; level++)
         {
             var countProviders = isolate && groups[level].Granular;

@@ -42,8 +42,8 @@ internal sealed class GroupMatcher
     }
 
     /// <summary>
-    /// Anchors that every option of this group belongs to, when a short list of them is known without looking at
-    /// usage (the provider named by in_tree, or a single required trait or aggregate); null otherwise.
+    /// Lists of anchors, each holding every anchor this group has options at, known without looking at usage: per
+    /// class, per single required trait, per single member_of aggregate, and the tree named by in_tree.
     /// </summary>
     public IEnumerable<int[]> AnchorSupersets()
     {

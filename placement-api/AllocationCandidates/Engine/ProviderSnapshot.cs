@@ -213,7 +213,7 @@ public sealed class ProviderSnapshot
                 throw new ArgumentException($"Inventory of unknown resource class {row.ClassKey}.", nameof(inventories));
             }
             var list = of[row.Provider] ??= [];
-            if (InventoryOfListed(list, rc) >= 0)
+            if (InventoryOfClass(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list), rc) >= 0)
             {
                 throw new ArgumentException($"Duplicate {ClassNames[rc]} inventory for provider {Uuids[row.Provider]}.", nameof(inventories));
             }
@@ -369,19 +369,10 @@ public sealed class ProviderSnapshot
     internal bool InAggregate(int provider, int aggregate) => Array.BinarySearch(AggregatesOf[provider], aggregate) >= 0;
 
     /// <summary>The provider's inventory of a class, or -1.</summary>
-    internal int InventoryOf(int provider, int resourceClass)
-    {
-        foreach (var index in InventoriesOf[provider])
-        {
-            if (Inventories[index].ResourceClass == resourceClass)
-            {
-                return index;
-            }
-        }
-        return -1;
-    }
+    internal int InventoryOf(int provider, int resourceClass) => InventoryOfClass(InventoriesOf[provider], resourceClass);
 
-    private int InventoryOfListed(List<int> inventories, int resourceClass)
+    /// <summary>Which of these inventories is of the class, or -1.</summary>
+    private int InventoryOfClass(ReadOnlySpan<int> inventories, int resourceClass)
     {
         foreach (var index in inventories)
         {
@@ -413,21 +404,29 @@ public sealed class ProviderSnapshot
 
     /// <summary>Anchors that can reach an inventory of the class (in their tree or shared with them), ascending.</summary>
     internal int[] AnchorsWithClass(int resourceClass) =>
-        anchorLists.GetOrAdd(ListKey(0, resourceClass), _ => AnchorsOf(InventoriesByClass[resourceClass].Select(i => Inventories[i].Provider)));
+        anchorLists.GetOrAdd(ListKey(AnchorList.WithClass, resourceClass), _ => AnchorsOf(InventoriesByClass[resourceClass].Select(i => Inventories[i].Provider)));
 
     /// <summary>Anchors that can reach a provider with the trait, ascending.</summary>
     internal int[] AnchorsWithTrait(int trait) =>
-        anchorLists.GetOrAdd(ListKey(1, trait), _ => AnchorsOf(Enumerable.Range(0, ProviderCount).Where(p => HasTrait(p, trait))));
+        anchorLists.GetOrAdd(ListKey(AnchorList.WithTrait, trait), _ => AnchorsOf(Enumerable.Range(0, ProviderCount).Where(p => HasTrait(p, trait))));
 
     /// <summary>Anchors that can reach a provider of the aggregate (their root included), ascending.</summary>
     internal int[] AnchorsInAggregate(int aggregate) =>
-        anchorLists.GetOrAdd(ListKey(2, aggregate), _ => AnchorsOf(ProvidersByAggregate[aggregate]));
+        anchorLists.GetOrAdd(ListKey(AnchorList.InAggregate, aggregate), _ => AnchorsOf(ProvidersByAggregate[aggregate]));
 
     /// <summary>Roots with the trait, ascending.</summary>
     internal int[] RootsWithTrait(int trait) =>
-        anchorLists.GetOrAdd(ListKey(3, trait), _ => [.. RootList.Where(r => HasTrait(r, trait))]);
+        anchorLists.GetOrAdd(ListKey(AnchorList.RootsWithTrait, trait), _ => [.. RootList.Where(r => HasTrait(r, trait))]);
 
-    private static long ListKey(int kind, int id) => ((long)kind << 32) | (uint)id;
+    private enum AnchorList
+    {
+        WithClass,
+        WithTrait,
+        InAggregate,
+        RootsWithTrait,
+    }
+
+    private static long ListKey(AnchorList list, int id) => ((long)list << 32) | (uint)id;
 
     /// <summary>The anchors of these providers: their roots, and for sharing ones the anchors they share with.</summary>
     internal int[] AnchorsOf(IEnumerable<int> providers)
@@ -448,8 +447,17 @@ public sealed class ProviderSnapshot
     internal EngineScratch RentScratch() =>
         scratchPool.TryTake(out var scratch) ? scratch : new EngineScratch(ProviderCount, Inventories.Length);
 
-    /// <summary>Returns arrays that a request left clean (a request that failed half-way does not return its own).</summary>
-    internal void ReturnScratch(EngineScratch scratch) => scratchPool.Add(scratch);
+    /// <summary>
+    /// Returns arrays that a request left clean (a request that failed half-way does not return its own). The pool keeps
+    /// a few per core: more requests at once than that are rare, and each scratch is the size of the cloud.
+    /// </summary>
+    internal void ReturnScratch(EngineScratch scratch)
+    {
+        if (scratchPool.Count < 2 * Environment.ProcessorCount)
+        {
+            scratchPool.Add(scratch);
+        }
+    }
 
     /// <summary>Two ascending lists of distinct providers (tree members, providers of other trees), merged.</summary>
     private static int[] Merge(int[] members, List<int> shared)
@@ -526,64 +534,4 @@ internal readonly struct Inventory
     /// <summary>Whether one request for <paramref name="amount"/> fits on its own, with <paramref name="used"/> already taken.</summary>
     public bool Fits(long used, int amount) =>
         used + amount <= Capacity && MinUnit <= amount && amount <= MaxUnit && StepSize > 0 && amount % StepSize == 0;
-}
-
-/// <summary>
-/// Usage per inventory in fixed-size chunks, copied on write: a refresh that changes a few inventories copies
-/// those chunks and the chunk list, not the whole table, and snapshots taken before keep their values.
-/// </summary>
-internal sealed class UsageTable
-{
-    private const int ChunkBits = 10;
-    private const int ChunkSize = 1 << ChunkBits;
-    private readonly long[][] chunks;
-
-    private UsageTable(long[][] chunks) => this.chunks = chunks;
-
-    public static UsageTable Create(long[] used)
-    {
-        var chunks = new long[(used.Length + ChunkSize - 1) >> ChunkBits][];
-        for (var c = 0; c < chunks.Length; c++)
-        {
-            chunks[c] = used.AsSpan(c << ChunkBits, Math.Min(ChunkSize, used.Length - (c << ChunkBits))).ToArray();
-        }
-        return new UsageTable(chunks);
-    }
-
-    public long this[int index] => chunks[index >> ChunkBits][index & (ChunkSize - 1)];
-
-    public UsageTable With(IEnumerable<KeyValuePair<int, long>> changes)
-    {
-        var copy = (long[][])chunks.Clone();
-        var copied = new HashSet<int>();
-        foreach (var (index, used) in changes)
-        {
-            var c = index >> ChunkBits;
-            if (copied.Add(c))
-            {
-                copy[c] = (long[])chunks[c].Clone();
-            }
-            copy[c][index & (ChunkSize - 1)] = used;
-        }
-        return new UsageTable(copy);
-    }
-}
-
-/// <summary>
-/// Work arrays of one request, indexed by inventory and provider. A request leaves them as it found them
-/// (amounts added and providers taken are undone as the search backtracks; stamps only grow), so they are
-/// pooled per topology instead of being allocated, at the size of the cloud, for every request.
-/// </summary>
-internal sealed class EngineScratch(int providers, int inventories)
-{
-    public readonly long[] Added = new long[inventories];
-    public readonly int[] InventoryStamp = new int[inventories];
-    public int InventoryStampValue;
-    public readonly int[] TakenByGranular = new int[providers];
-    public readonly int[] SumOfInventory = new int[inventories];
-    public readonly bool[] InventoryUsed = new bool[inventories];
-    public readonly int[] ProviderStamp = new int[providers];
-    public int ProviderStampValue;
-    public readonly int[] ProviderSlot = new int[providers];
-    public readonly int[] ClassCount = new int[providers];
 }

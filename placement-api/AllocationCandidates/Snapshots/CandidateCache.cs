@@ -32,13 +32,16 @@ internal sealed class CandidateCache(
     private long _refreshesStarted;
     private long _refreshesCompleted;
     private Task? _running;
-    private long _runningNumber;
 
     // Set while a refresh changes the model in place (only the running refresh reads or writes it).
     private bool _modelChanging;
 
-    /// <summary>The model, a snapshot built from it, and the change-log position both are at.</summary>
-    private sealed record State(long Head, CloudModel Model, ProviderSnapshot Snapshot, Dictionary<(int Provider, int Class), int> InventoryIndexes);
+    /// <summary>
+    /// The model, a snapshot built from it, the change-log position both are at, and how many database outages had
+    /// been seen when the model was read whole.
+    /// </summary>
+    private sealed record State(
+        long Head, CloudModel Model, ProviderSnapshot Snapshot, Dictionary<(int Provider, int Class), int> InventoryIndexes, long Outages);
 
     /// <summary>
     /// A snapshot that holds every change committed before this call. Waits for (or starts) a refresh that begins
@@ -66,9 +69,9 @@ internal sealed class CandidateCache(
                 }
                 if (_running is null)
                 {
-                    _runningNumber = ++_refreshesStarted;
+                    var number = ++_refreshesStarted;
                     // Not the caller's flow: the refresh serves every waiter, whoever started it.
-                    _running = Task.Run(() => RefreshAsync(_runningNumber), CancellationToken.None);
+                    _running = Task.Run(() => RefreshAsync(number), CancellationToken.None);
                 }
                 wait = _running;
             }
@@ -106,20 +109,35 @@ internal sealed class CandidateCache(
 
     private async Task<State> LoadAllAsync()
     {
+        var outagesBefore = outages.OutagesSeen;
         await using var db = await contexts.CreateDbContextAsync();
         var (model, head) = await SnapshotLoader.InReadTransactionAsync(db, () => SnapshotLoader.LoadAllAsync(db, outages, CancellationToken.None), CancellationToken.None);
         var (snapshot, indexes) = model.Build();
         logger.LogInformation("Candidates cache loaded {Providers} providers at change {Head}", model.Providers.Count, head);
-        return new State(head, model, snapshot, indexes);
+        return new State(head, model, snapshot, indexes, outagesBefore);
     }
 
     private async Task<State> UpdateAsync(State state)
     {
+        if (outages.OutagesSeen != state.Outages)
+        {
+            // What answers after an outage may be a replica promoted without the last commits, or a restored backup:
+            // a position in its log may name other changes than ours did.
+            logger.LogInformation("The database was unavailable since the candidates cache was read: reading the whole cloud again");
+            return await LoadAllAsync();
+        }
         await using var db = await contexts.CreateDbContextAsync();
         var batch = await SnapshotLoader.ReadChangesAsync(db, outages, state.Head, CancellationToken.None);
         if (batch.Head == state.Head)
         {
             return state;
+        }
+        if (batch.Head < state.Head)
+        {
+            logger.LogWarning(
+                "The change log went back from change {Head} to {Now} (a database restored or failed over?): reading the whole cloud again",
+                state.Head, batch.Head);
+            return await LoadAllAsync();
         }
         if (batch.Pruned > state.Head)
         {
@@ -136,7 +154,7 @@ internal sealed class CandidateCache(
         var (changes, reread) = await SnapshotLoader.InReadTransactionAsync(db, async () =>
         {
             var changes = await SnapshotLoader.ReadChangesAsync(db, outages, state.Head, CancellationToken.None);
-            if (changes.Pruned > state.Head)
+            if (changes.Pruned > state.Head || changes.Head < state.Head)
             {
                 return (changes, null);
             }
@@ -169,7 +187,7 @@ internal sealed class CandidateCache(
         try
         {
             var (snapshot, indexes) = model.Build();
-            return new State(changes.Head, model, snapshot, indexes);
+            return new State(changes.Head, model, snapshot, indexes, state.Outages);
         }
         catch (ArgumentException e)
         {

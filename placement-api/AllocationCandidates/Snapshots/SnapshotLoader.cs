@@ -178,42 +178,29 @@ internal static class SnapshotLoader
     }
 
     /// <summary>Current names of these traits; a deleted one is absent.</summary>
-    public static async Task<Dictionary<int, string>> TraitsAsync(PlacementDbContext db, IReadOnlyCollection<int> ids, CancellationToken cancellationToken)
-    {
-        var found = new Dictionary<int, string>();
-        foreach (var chunk in ids.Chunk(IdsPerQuery))
-        {
-            foreach (var t in await db.Traits.AsNoTracking().Where(t => chunk.Contains(t.Id)).Select(t => new { t.Id, t.Name }).ToListAsync(cancellationToken))
-            {
-                found.Add(t.Id, t.Name);
-            }
-        }
-        return found;
-    }
+    public static Task<Dictionary<int, string>> TraitsAsync(PlacementDbContext db, IReadOnlyCollection<int> ids, CancellationToken cancellationToken) =>
+        ByIdAsync(ids, async chunk => (await db.Traits.AsNoTracking().Where(t => chunk.Contains(t.Id))
+            .Select(t => new { t.Id, t.Name }).ToListAsync(cancellationToken)).ConvertAll(t => (t.Id, t.Name)));
 
     /// <summary>Current names of these resource classes; a deleted one is absent.</summary>
-    public static async Task<Dictionary<int, string>> ResourceClassesAsync(PlacementDbContext db, IReadOnlyCollection<int> ids, CancellationToken cancellationToken)
-    {
-        var found = new Dictionary<int, string>();
-        foreach (var chunk in ids.Chunk(IdsPerQuery))
-        {
-            foreach (var c in await db.ResourceClasses.AsNoTracking().Where(c => chunk.Contains(c.Id)).Select(c => new { c.Id, c.Name }).ToListAsync(cancellationToken))
-            {
-                found.Add(c.Id, c.Name);
-            }
-        }
-        return found;
-    }
+    public static Task<Dictionary<int, string>> ResourceClassesAsync(PlacementDbContext db, IReadOnlyCollection<int> ids, CancellationToken cancellationToken) =>
+        ByIdAsync(ids, async chunk => (await db.ResourceClasses.AsNoTracking().Where(c => chunk.Contains(c.Id))
+            .Select(c => new { c.Id, c.Name }).ToListAsync(cancellationToken)).ConvertAll(c => (c.Id, c.Name)));
 
     /// <summary>Current uuids of these aggregates; a deleted one, or one without a uuid, is absent.</summary>
-    public static async Task<Dictionary<int, Guid>> AggregatesAsync(PlacementDbContext db, IReadOnlyCollection<int> ids, CancellationToken cancellationToken)
+    public static Task<Dictionary<int, Guid>> AggregatesAsync(PlacementDbContext db, IReadOnlyCollection<int> ids, CancellationToken cancellationToken) =>
+        ByIdAsync(ids, async chunk => (await db.PlacementAggregates.AsNoTracking().Where(a => chunk.Contains(a.Id) && a.Uuid != null)
+            .Select(a => new { a.Id, a.Uuid }).ToListAsync(cancellationToken)).ConvertAll(a => (a.Id, Guid.Parse(a.Uuid!))));
+
+    /// <summary>What <paramref name="read"/> finds of these ids, asked <see cref="IdsPerQuery"/> at a time.</summary>
+    private static async Task<Dictionary<int, T>> ByIdAsync<T>(IReadOnlyCollection<int> ids, Func<int[], Task<List<(int Id, T Value)>>> read)
     {
-        var found = new Dictionary<int, Guid>();
+        var found = new Dictionary<int, T>();
         foreach (var chunk in ids.Chunk(IdsPerQuery))
         {
-            foreach (var a in await db.PlacementAggregates.AsNoTracking().Where(a => chunk.Contains(a.Id) && a.Uuid != null).Select(a => new { a.Id, a.Uuid }).ToListAsync(cancellationToken))
+            foreach (var (id, value) in await read(chunk))
             {
-                found.Add(a.Id, Guid.Parse(a.Uuid!));
+                found.Add(id, value);
             }
         }
         return found;

@@ -9,6 +9,13 @@
 -- in commit order with no gaps: a reader whose snapshot shows head = N sees every change with seq <= N and none above.
 -- InnoDB, whatever the server's default engine: the argument needs row locks and rollback.
 --
+-- Inserts take their seq in BEFORE triggers: InnoDB checks a new row's foreign keys (a share lock on its provider)
+-- when the row goes in, after BEFORE triggers and before AFTER ones. Taken after, the counter would be waited for
+-- while holding that provider, whom an allocation writer holding the counter waits for to bump its generation: a
+-- deadlock (a child provider created, or a provider's first traits set, while instances are placed on it). A failed
+-- insert undoes its trigger's writes with it. (PostgreSQL defers its triggers to commit; SQLite has one writer.)
+-- A trigger whose definition changes gets a new version in its name (v1, v2...), so that starts replace it.
+--
 -- Statements are separated by "-- go" lines: each is sent on its own, and a trigger that exists is not created again.
 CREATE TABLE IF NOT EXISTS change_log_counters (
     name VARCHAR(16) NOT NULL,
@@ -30,10 +37,12 @@ CREATE TABLE IF NOT EXISTS change_log (
     KEY change_log_seq_idx (seq)
 ) ENGINE = InnoDB;
 -- go
-CREATE TRIGGER change_log_v1_resource_providers_insert AFTER INSERT ON resource_providers FOR EACH ROW BEGIN
+-- The seq is taken before the row goes in (its id is not known yet: the row is logged after).
+CREATE TRIGGER change_log_v1_resource_providers_seq BEFORE INSERT ON resource_providers FOR EACH ROW
     UPDATE change_log_counters SET value = value + 1 WHERE name = 'head';
+-- go
+CREATE TRIGGER change_log_v1_resource_providers_insert AFTER INSERT ON resource_providers FOR EACH ROW
     INSERT INTO change_log (seq, kind, row_id) SELECT value, 1, NEW.id FROM change_log_counters WHERE name = 'head';
-END;
 -- go
 -- Only what shapes trees: every allocation write bumps a provider's generation, and a name is no candidate's concern.
 CREATE TRIGGER change_log_v1_resource_providers_update AFTER UPDATE ON resource_providers FOR EACH ROW BEGIN
@@ -49,7 +58,7 @@ CREATE TRIGGER change_log_v1_resource_providers_delete AFTER DELETE ON resource_
     INSERT INTO change_log (seq, kind, row_id) SELECT value, 1, OLD.id FROM change_log_counters WHERE name = 'head';
 END;
 -- go
-CREATE TRIGGER change_log_v1_inventories_insert AFTER INSERT ON inventories FOR EACH ROW BEGIN
+CREATE TRIGGER change_log_v1_inventories_insert BEFORE INSERT ON inventories FOR EACH ROW BEGIN
     UPDATE change_log_counters SET value = value + 1 WHERE name = 'head';
     INSERT INTO change_log (seq, kind, row_id) SELECT value, 1, NEW.resource_provider_id FROM change_log_counters WHERE name = 'head';
 END;
@@ -68,7 +77,7 @@ CREATE TRIGGER change_log_v1_inventories_delete AFTER DELETE ON inventories FOR 
     INSERT INTO change_log (seq, kind, row_id) SELECT value, 1, OLD.resource_provider_id FROM change_log_counters WHERE name = 'head';
 END;
 -- go
-CREATE TRIGGER change_log_v1_resource_provider_traits_insert AFTER INSERT ON resource_provider_traits FOR EACH ROW BEGIN
+CREATE TRIGGER change_log_v1_resource_provider_traits_insert BEFORE INSERT ON resource_provider_traits FOR EACH ROW BEGIN
     UPDATE change_log_counters SET value = value + 1 WHERE name = 'head';
     INSERT INTO change_log (seq, kind, row_id) SELECT value, 1, NEW.resource_provider_id FROM change_log_counters WHERE name = 'head';
 END;
@@ -87,7 +96,7 @@ CREATE TRIGGER change_log_v1_resource_provider_traits_delete AFTER DELETE ON res
     INSERT INTO change_log (seq, kind, row_id) SELECT value, 1, OLD.resource_provider_id FROM change_log_counters WHERE name = 'head';
 END;
 -- go
-CREATE TRIGGER change_log_v1_resource_provider_aggregates_insert AFTER INSERT ON resource_provider_aggregates FOR EACH ROW BEGIN
+CREATE TRIGGER change_log_v1_resource_provider_aggregates_insert BEFORE INSERT ON resource_provider_aggregates FOR EACH ROW BEGIN
     UPDATE change_log_counters SET value = value + 1 WHERE name = 'head';
     INSERT INTO change_log (seq, kind, row_id) SELECT value, 1, NEW.resource_provider_id FROM change_log_counters WHERE name = 'head';
 END;
@@ -106,7 +115,7 @@ CREATE TRIGGER change_log_v1_resource_provider_aggregates_delete AFTER DELETE ON
     INSERT INTO change_log (seq, kind, row_id) SELECT value, 1, OLD.resource_provider_id FROM change_log_counters WHERE name = 'head';
 END;
 -- go
-CREATE TRIGGER change_log_v1_allocations_insert AFTER INSERT ON allocations FOR EACH ROW BEGIN
+CREATE TRIGGER change_log_v1_allocations_insert BEFORE INSERT ON allocations FOR EACH ROW BEGIN
     UPDATE change_log_counters SET value = value + 1 WHERE name = 'head';
     INSERT INTO change_log (seq, kind, row_id, resource_class_id, used_delta)
     SELECT value, 2, NEW.resource_provider_id, NEW.resource_class_id, NEW.used FROM change_log_counters WHERE name = 'head';

@@ -3,7 +3,7 @@
 -- kind: 1 provider topology (row_id: provider), 2 usage (row_id: provider, resource_class_id, used_delta),
 -- 3 resource class, 4 trait, 5 aggregate (row_id: that row's id).
 --
--- Why seqs are exact: a transaction's first logged row bumps the 'head' counter, which row-locks it until the writer
+-- Why seqs are exact: a transaction's logged rows bump the 'head' counter, which row-locks it until the writer
 -- commits, so writers that log changes take turns; a writer's seq is larger than that of every transaction that
 -- committed before it took the lock and smaller than that of any that takes it after, and a rollback gives its number
 -- back. Seqs are therefore in commit order with no gaps: a reader whose snapshot shows head = N sees every change with
@@ -32,8 +32,10 @@ CREATE TABLE IF NOT EXISTS change_log (
 -- go
 CREATE INDEX IF NOT EXISTS change_log_seq_idx ON change_log (seq);
 -- go
--- The transaction's seq, taken from 'head' by its first logged row and kept in a transaction-local setting ('' or NULL
--- before). A rolled-back savepoint undoes both the setting and the counter update, so they never disagree.
+-- The transaction's seq, taken from 'head' by its first logged row (at commit: the triggers are deferred) and kept in a
+-- transaction-local setting ('' or NULL before). A rolled-back savepoint undoes both the setting and the counter update,
+-- so they never disagree. A trigger whose definition changes gets a new version in its name (v1, v2...), so that
+-- starts replace it.
 CREATE OR REPLACE FUNCTION change_log_v1_seq() RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
     taken text := current_setting('placement.change_log_seq', true);

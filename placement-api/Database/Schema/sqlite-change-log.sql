@@ -9,6 +9,8 @@
 -- rollback gives its numbers back. Seqs are therefore in commit order with no gaps: a reader whose snapshot shows
 -- head = N sees every change with seq <= N and none above.
 --
+-- A trigger whose definition changes gets a new version in its name (v1, v2...), so that starts replace it.
+--
 -- Statements are separated by "-- go" lines: each is sent on its own, and a trigger that exists is not created again.
 CREATE TABLE IF NOT EXISTS change_log_counters (
     name VARCHAR(16) NOT NULL PRIMARY KEY,

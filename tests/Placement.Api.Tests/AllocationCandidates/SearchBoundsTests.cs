@@ -24,9 +24,66 @@ public class SearchBoundsTests
         Assert.All(result.AllocationRequests, c => Assert.Equal(7, c.Mappings.Count));
         // A cut search leaves the snapshot fit for the next request.
         var limited = t.Find(
-            new CandidateRequest { Groups = request.Groups, Limit = 3 }, new CandidateOptions { TimeLimit = TimeSpan.FromMilliseconds(50) });
+            new CandidateRequest { Groups = request.Groups, Limit = 3 }, new CandidateOptions { TimeLimit = TimeSpan.FromSeconds(60) });
         Assert.False(limited.ReachedTimeLimit);
         Assert.Equal(result.AllocationRequests.Take(3).Select(t.Describe), limited.AllocationRequests.Select(t.Describe));
+    }
+
+    /// <summary>
+    /// Two NUMA nodes of ten single-VF PFs, eleven VF groups that must share one NUMA node's subtree, isolated: no
+    /// answer exists, and the search learns it only at the eleventh group of every ordering of ten PFs.
+    /// </summary>
+    internal static (Topology Topology, CandidateRequest Request) NoAnswerExplosion()
+    {
+        var t = new Topology().Provider("cn").Inventory("cn", "VCPU", 8);
+        for (var numa = 0; numa < 2; numa++)
+        {
+            t.Provider($"numa{numa}", "cn");
+            for (var pf = 0; pf < 10; pf++)
+            {
+                t.Provider($"pf{numa}_{pf}", $"numa{numa}").Inventory($"pf{numa}_{pf}", "CUSTOM_VF", 1);
+            }
+        }
+        var suffixes = Enumerable.Range(1, 11).Select(i => $"_VF{i}").ToArray();
+        return (t, new CandidateRequest
+        {
+            Groups = [t.Group("", "VCPU:1"), .. suffixes.Select(suffix => t.Group(suffix, "CUSTOM_VF:1"))],
+            GroupPolicy = GroupPolicy.Isolate,
+            SameSubtrees = [suffixes],
+        });
+    }
+
+    [Fact]
+    public void TheTimeLimitEndsASearchThatFindsNothing()
+    {
+        var (t, request) = NoAnswerExplosion();
+        var result = t.Find(request, new CandidateOptions { TimeLimit = TimeSpan.FromMilliseconds(100) });
+
+        Assert.True(result.ReachedTimeLimit);
+        Assert.Empty(result.AllocationRequests);
+    }
+
+    [Fact]
+    public void StampsStartAgainAfterTheLastOne()
+    {
+        var t = Fixtures.SharedStorage();
+        var request = new CandidateRequest { Groups = [t.Group("", "VCPU:1,DISK_GB:10"), t.Group("1", "SRIOV_NET_VF:1")] };
+        var expected = t.Find(request).AllocationRequests.Select(t.Describe).ToList();
+        // A scratch that served 2^31 searches, whose entries hold stamps of every age (here: the oldest possible).
+        var scratch = t.Snapshot.RentScratch();
+        foreach (var name in new[] { "inventoryStampValue", "providerStampValue" })
+        {
+            typeof(EngineScratch).GetField(name, System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
+                .SetValue(scratch, int.MaxValue - 2);
+        }
+        Array.Fill(scratch.InventoryStamp, int.MinValue);
+        Array.Fill(scratch.ProviderStamp, int.MinValue);
+        t.Snapshot.ReturnScratch(scratch);
+
+        for (var i = 0; i < 6; i++)
+        {
+            Assert.Equal(expected, t.Find(request).AllocationRequests.Select(t.Describe));
+        }
     }
 
     [Fact]
@@ -125,11 +182,8 @@ public class SearchBoundsTests
 
     private static RequestGroup RandomGroup(Topology t, Random random, string suffix, string[] traits)
     {
+        // Now and then none: a resourceless group, which only required traits or member_of make match.
         var classes = Amounts.Where(_ => random.Next(2) == 0).ToList();
-        if (classes.Count == 0)
-        {
-            classes.Add("CUSTOM_VF:1");
-        }
         string[] required = random.Next(3) == 0 ? [traits[random.Next(traits.Length)]] : [];
         string[] memberOf = random.Next(3) == 0 ? [$"agg{random.Next(1, 4)}"] : [];
         var inTree = random.Next(6) == 0 ? $"cn{random.Next(12)}" : null;

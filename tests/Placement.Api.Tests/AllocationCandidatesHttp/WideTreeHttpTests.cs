@@ -23,7 +23,7 @@ public sealed class WideTreeHttpTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private async Task<(WebApplication App, HttpClient Client)> StartAsync(int max, string strategy)
+    private async Task<(WebApplication App, HttpClient Client)> StartAsync(int max, string strategy, int timeLimit = 10)
     {
         var environment = new Dictionary<string, string>
         {
@@ -32,6 +32,7 @@ public sealed class WideTreeHttpTests : IDisposable
             ["OS_PLACEMENT_DATABASE__SYNC_ON_STARTUP"] = "True",
             ["OS_PLACEMENT__MAX_ALLOCATION_CANDIDATES"] = max.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["OS_PLACEMENT__ALLOCATION_CANDIDATES_GENERATION_STRATEGY"] = strategy,
+            ["OS_PLACEMENT__ALLOCATION_CANDIDATES_TIME_LIMIT"] = timeLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         var settings = PlacementSettings.From(new OsloConfig(OsloConfig.FromEnvironment(environment)));
         var app = PlacementHost.Build(settings, DatabaseUrl.Parse(settings.DatabaseConnection), "127.0.0.1", 0);
@@ -130,5 +131,38 @@ public sealed class WideTreeHttpTests : IDisposable
         using var __ = client;
         var roots = await CreateWideTree(client, computes: 1, pfs: 8, vfsPerPf: 1);
         Assert.Equal((1000, 1), await Candidates(client, roots, groups: 8, limit: 1000));
+    }
+
+    /// <summary>
+    /// A request that can have no answer, and whose search learns it only deep down (eleven isolated VF groups in one
+    /// NUMA node's subtree, when each has ten single-VF PFs): past the time limit, it is told so, not answered empty.
+    /// </summary>
+    [Fact]
+    public async Task ASearchThatFindsNothingBeforeTheTimeLimitIsRefusedNotAnsweredEmpty()
+    {
+        var (app, client) = await StartAsync(-1, "depth-first", timeLimit: 1);
+        await using var _ = app;
+        using var __ = client;
+        (await client.PutAsync("/resource_classes/CUSTOM_VF", null)).EnsureSuccessStatusCode();
+        var compute = await CreateProvider(client, "compute", null, new() { ["VCPU"] = 8 });
+        for (var numa = 0; numa < 2; numa++)
+        {
+            var node = await CreateProvider(client, $"numa{numa}", compute, new() { ["VCPU"] = 8 });
+            for (var pf = 0; pf < 10; pf++)
+            {
+                await CreateProvider(client, $"numa{numa}-pf{pf}", node, new() { ["CUSTOM_VF"] = 1 });
+            }
+        }
+        var suffixes = Enumerable.Range(1, 11).Select(i => $"_VF{i}").ToList();
+        var query = "resources=VCPU:1&group_policy=isolate&same_subtree=" + string.Join(",", suffixes)
+            + string.Concat(suffixes.Select(s => $"&resources{s}=CUSTOM_VF:1"));
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var response = await client.GetAsync($"/allocation_candidates?{query}");
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("reached its time limit ([placement] allocation_candidates_time_limit = 1 s) before it found any",
+            await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.InRange(started.Elapsed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
     }
 }

@@ -13,7 +13,7 @@ using Placement.Api.Tests.Database;
 namespace Placement.Api.Tests.AllocationCandidatesHttp;
 
 /// <summary>The cache, its loader and the name check against a real (SQLite) database, seen through the engine's answers.</summary>
-public sealed class SnapshotLoaderTests : IAsyncLifetime, IDisposable
+public sealed class CandidateCacheTests : IAsyncLifetime, IDisposable
 {
     private const int Vcpu = 0;
     private const int DiskGb = 2;
@@ -156,5 +156,115 @@ public sealed class SnapshotLoaderTests : IAsyncLifetime, IDisposable
         var rootFirst = await Assert.ThrowsAsync<PlacementException>(
             () => Find(("resources", "MCPU:1"), ("root_required", "CUSTOM_ROOT")));
         Assert.Equal("No such trait(s): CUSTOM_ROOT.", rootFirst.Message);
+    }
+
+    private ChangeLogPruner Pruner() => new(
+        _database.Services.GetRequiredService<IDbContextFactory<PlacementDbContext>>(),
+        _database.Services.GetRequiredService<DatabaseUrl>(),
+        _database.Services.GetRequiredService<SchemaReadiness>(),
+        NullLogger<ChangeLogPruner>.Instance);
+
+    private long Head() => long.Parse(_database.Query("SELECT value FROM change_log_counters WHERE name = 'head'").Single(), System.Globalization.CultureInfo.InvariantCulture);
+
+    private async Task<List<Guid>> ProvidersOffering(params (string Key, string Value)[] parameters) =>
+        [.. (await Find(parameters)).AllocationRequests.SelectMany(c => c.Allocations.Select(a => a.ProviderUuid)).Distinct().Order()];
+
+    [Fact]
+    public async Task DeletedProvidersTraitLinksAndAggregateLinksAreGoneFromTheAnswers()
+    {
+        var kept = await Create("kept");
+        var deleted = await Create("deleted");
+        AddInventory(kept, Vcpu, 4);
+        AddInventory(deleted, Vcpu, 4);
+        await AddTrait(kept, "HW_CPU_X86_AVX2");
+        var aggregate = new PlacementAggregate { Uuid = Guid.NewGuid().ToString() };
+        _db.PlacementAggregates.Add(aggregate);
+        await _db.SaveChangesAsync();
+        _db.ResourceProviderAggregates.Add(new ResourceProviderAggregate { ResourceProviderId = kept.Id, AggregateId = aggregate.Id });
+        await _db.SaveChangesAsync();
+        Assert.Equal(2, (await ProvidersOffering(("resources", "VCPU:1"))).Count);
+        Assert.Single(await ProvidersOffering(("resources", "VCPU:1"), ("required", "HW_CPU_X86_AVX2")));
+        Assert.Single(await ProvidersOffering(("resources", "VCPU:1"), ("member_of", aggregate.Uuid!)));
+
+        await new ResourceProviderStore(_db).DeleteAsync(deleted.Uuid, CancellationToken.None);
+        await _db.ResourceProviderTraits.Where(t => t.ResourceProviderId == kept.Id).ExecuteDeleteAsync();
+        await _db.ResourceProviderAggregates.Where(a => a.ResourceProviderId == kept.Id).ExecuteDeleteAsync();
+
+        Assert.Equal([Guid.Parse(kept.Uuid)], await ProvidersOffering(("resources", "VCPU:1")));
+        Assert.Empty(await ProvidersOffering(("resources", "VCPU:1"), ("required", "HW_CPU_X86_AVX2")));
+        Assert.Empty(await ProvidersOffering(("resources", "VCPU:1"), ("member_of", aggregate.Uuid!)));
+    }
+
+    [Fact]
+    public async Task ChangesPrunedPastTheCachesPositionAreStillSeen()
+    {
+        var first = await Create("first");
+        AddInventory(first, Vcpu, 4);
+        await _db.SaveChangesAsync();
+        Assert.Single(await ProvidersOffering(("resources", "VCPU:1")));
+
+        var second = await Create("second");
+        AddInventory(second, Vcpu, 4);
+        await _db.SaveChangesAsync();
+        await Pruner().PruneAsync(Head(), CancellationToken.None);
+
+        Assert.Equal(["0"], _database.Query("SELECT count(*) FROM change_log"));
+        Assert.Equal(2, (await ProvidersOffering(("resources", "VCPU:1"))).Count);
+    }
+
+    /// <summary>
+    /// A database restored from a backup, or a replica promoted without the last commits: the log's head goes back,
+    /// and new changes may reuse the seqs the cache had read. The cache must read everything again.
+    /// </summary>
+    [Fact]
+    public async Task AChangeLogThatWentBackIsReadWhole()
+    {
+        var compute = await Create("compute");
+        AddInventory(compute, Vcpu, 4);
+        await _db.SaveChangesAsync();
+        var before = Head();
+        Assert.Single(await ProvidersOffering(("resources", "VCPU:1")));
+
+        // Lost: a second provider with inventory, seen by the cache.
+        var lost = await Create("lost");
+        AddInventory(lost, Vcpu, 4);
+        await _db.SaveChangesAsync();
+        Assert.Equal(2, (await ProvidersOffering(("resources", "VCPU:1"))).Count);
+        var lostHead = Head();
+
+        // The database goes back to `before`, then takes as many other changes (traits on the first provider).
+        _database.Execute($"DELETE FROM inventories WHERE resource_provider_id = {lost.Id}");
+        _database.Execute($"DELETE FROM resource_providers WHERE id = {lost.Id}");
+        _database.Execute($"DELETE FROM change_log WHERE seq > {before}");
+        _database.Execute($"UPDATE change_log_counters SET value = {before} WHERE name = 'head'");
+        Assert.Single(await ProvidersOffering(("resources", "VCPU:1")));
+        var traits = await _db.Traits.Where(t => t.Name.StartsWith("HW_CPU_X86_")).Take((int)(lostHead - before) + 1).ToListAsync();
+        foreach (var trait in traits)
+        {
+            _db.ResourceProviderTraits.Add(new ResourceProviderTrait { ResourceProviderId = compute.Id, TraitId = trait.Id });
+        }
+        await _db.SaveChangesAsync();
+        Assert.True(Head() > lostHead);
+
+        Assert.Equal([Guid.Parse(compute.Uuid)], await ProvidersOffering(("resources", "VCPU:1"), ("required", traits[^1].Name)));
+        Assert.Equal([Guid.Parse(compute.Uuid)], await ProvidersOffering(("resources", "VCPU:1")));
+    }
+
+    [Fact]
+    public async Task MostProvidersChangedAtOnceAreReadWhole()
+    {
+        var providers = new List<ProviderRecord>();
+        for (var i = 0; i < 8; i++)
+        {
+            providers.Add(await Create($"p{i}"));
+            AddInventory(providers[^1], Vcpu, 4);
+        }
+        await _db.SaveChangesAsync();
+        Assert.Equal(8, (await ProvidersOffering(("resources", "VCPU:1"))).Count);
+
+        // Six of eight lose their inventory: more than a quarter of the cloud.
+        await _db.Inventories.Where(i => i.ResourceProviderId != providers[0].Id && i.ResourceProviderId != providers[1].Id).ExecuteDeleteAsync();
+
+        Assert.Equal(new[] { providers[0], providers[1] }.Select(p => Guid.Parse(p.Uuid)).Order(), await ProvidersOffering(("resources", "VCPU:1")));
     }
 }
