@@ -154,4 +154,16 @@ public class RebuildBenchmarks
 
     [Benchmark]
     public int Rebuild() => _model.Build().Snapshot.ProviderCount;
+
+    /// <summary>What nova-compute's usual changes cost instead: one provider's traits and inventory values, patched.</summary>
+    [Benchmark]
+    public int PatchOneProvider()
+    {
+        var built = _patchable ??= _model.Build();
+        var provider = built.ProviderIndexes.Count / 2;
+        var state = _model.Providers[provider + 1];
+        return built.Snapshot.WithProviders([(provider, state.TraitIds[1..], Array.ConvertAll(state.Inventories, i => i.Row(provider)))]).ProviderCount;
+    }
+
+    private Placement.Api.AllocationCandidates.Snapshots.BuiltSnapshot? _patchable;
 }

@@ -80,6 +80,8 @@ public sealed class ProviderSnapshot
     private readonly Dictionary<string, int> classIds;
     private readonly Dictionary<Guid, int> aggregateIds;
     private readonly Dictionary<Guid, int> providerIds;
+    private readonly Dictionary<int, int> traitIdOfKey;
+    private readonly Dictionary<int, int> classIdOfKey;
 
     private readonly UsageTable usage;
 
@@ -138,14 +140,14 @@ public sealed class ProviderSnapshot
 
         // Dense ids in ascending key order, so that sorting by id sorts by database id.
         TraitNames = [.. traits.OrderBy(t => t.Key).Select(t => t.Value)];
-        var traitIdOfKey = traits.OrderBy(t => t.Key).Select((t, i) => (t.Key, i)).ToDictionary(t => t.Key, t => t.i);
+        traitIdOfKey = traits.OrderBy(t => t.Key).Select((t, i) => (t.Key, i)).ToDictionary(t => t.Key, t => t.i);
         traitIds = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < TraitNames.Length; i++)
         {
             traitIds.Add(TraitNames[i], i);
         }
         ClassNames = [.. classes.OrderBy(c => c.Key).Select(c => c.Value)];
-        var classIdOfKey = classes.OrderBy(c => c.Key).Select((c, i) => (c.Key, i)).ToDictionary(c => c.Key, c => c.i);
+        classIdOfKey = classes.OrderBy(c => c.Key).Select((c, i) => (c.Key, i)).ToDictionary(c => c.Key, c => c.i);
         classIds = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < ClassNames.Length; i++)
         {
@@ -236,8 +238,10 @@ public sealed class ProviderSnapshot
         singleUuids = new Guid[]?[n];
     }
 
-    // Same topology, other usage.
-    private ProviderSnapshot(ProviderSnapshot topology, UsageTable usage)
+    // Same topology, other usage; or, given them, other traits, inventory values and the anchor lists they leave valid.
+    private ProviderSnapshot(
+        ProviderSnapshot topology, UsageTable usage,
+        int[][]? traitsOf = null, Inventory[]? inventories = null, ConcurrentDictionary<long, int[]>? anchorLists = null)
     {
         Uuids = topology.Uuids;
         Parents = topology.Parents;
@@ -246,12 +250,12 @@ public sealed class ProviderSnapshot
         RootList = topology.RootList;
         TreeMembers = topology.TreeMembers;
         Reachable = topology.Reachable;
-        TraitsOf = topology.TraitsOf;
+        TraitsOf = traitsOf ?? topology.TraitsOf;
         AggregatesOf = topology.AggregatesOf;
         ProvidersByAggregate = topology.ProvidersByAggregate;
         IsSharing = topology.IsSharing;
         SharingAnchors = topology.SharingAnchors;
-        Inventories = topology.Inventories;
+        Inventories = inventories ?? topology.Inventories;
         InventoriesOf = topology.InventoriesOf;
         InventoriesByClass = topology.InventoriesByClass;
         TraitNames = topology.TraitNames;
@@ -260,9 +264,11 @@ public sealed class ProviderSnapshot
         classIds = topology.classIds;
         aggregateIds = topology.aggregateIds;
         providerIds = topology.providerIds;
+        traitIdOfKey = topology.traitIdOfKey;
+        classIdOfKey = topology.classIdOfKey;
         HasTrees = topology.HasTrees;
         HasSharingProviders = topology.HasSharingProviders;
-        anchorLists = topology.anchorLists;
+        this.anchorLists = anchorLists ?? topology.anchorLists;
         scratchPool = topology.scratchPool;
         singleUuids = topology.singleUuids;
         this.usage = usage;
@@ -331,6 +337,50 @@ public sealed class ProviderSnapshot
             changes.Add(KeyValuePair.Create(index, u.Used));
         }
         return WithUsage(changes);
+    }
+
+    /// <summary>
+    /// The same cloud, but for the traits and inventory values of some providers, at the cost of those providers (and
+    /// of two arrays of references), not of a rebuild. Only what moves no index qualifies: each provider keeps its
+    /// parent, aggregates, sharing or not, and its inventories' classes in their order (and the traits named exist).
+    /// Throws <see cref="ArgumentException"/> otherwise: the caller then builds a new snapshot.
+    /// </summary>
+    internal ProviderSnapshot WithProviders(IReadOnlyCollection<(int Provider, int[] TraitKeys, InventoryRow[] Inventories)> changes)
+    {
+        var traitsOf = (int[][])TraitsOf.Clone();
+        var inventories = (Inventory[])Inventories.Clone();
+        var staleTraits = new HashSet<int>();
+        var sharingTrait = traitIds.GetValueOrDefault(SharesViaAggregateTrait, -1);
+        foreach (var (provider, traitKeys, rows) in changes)
+        {
+            var traits = DenseIds(traitKeys, traitIdOfKey, "trait", Uuids[provider]);
+            if ((sharingTrait >= 0 && Array.BinarySearch(traits, sharingTrait) >= 0) != IsSharing[provider])
+            {
+                throw new ArgumentException($"Provider {Uuids[provider]} starts or stops sharing.", nameof(changes));
+            }
+            var changedHands = new HashSet<int>(traits);
+            changedHands.SymmetricExceptWith(TraitsOf[provider]);
+            staleTraits.UnionWith(changedHands);
+            traitsOf[provider] = traits;
+            var indexes = InventoriesOf[provider];
+            if (rows.Length != indexes.Length)
+            {
+                throw new ArgumentException($"Provider {Uuids[provider]} gains or loses inventory.", nameof(changes));
+            }
+            for (var i = 0; i < rows.Length; i++)
+            {
+                var resourceClass = Inventories[indexes[i]].ResourceClass;
+                if (!classIdOfKey.TryGetValue(rows[i].ClassKey, out var rc) || rc != resourceClass)
+                {
+                    throw new ArgumentException($"Provider {Uuids[provider]} changes the classes of its inventory.", nameof(changes));
+                }
+                inventories[indexes[i]] = new Inventory(provider, resourceClass, rows[i]);
+            }
+        }
+        // Lists of anchors built from traits that changed hands no longer hold.
+        var lists = new ConcurrentDictionary<long, int[]>(anchorLists.Where(entry =>
+            !((AnchorList)(entry.Key >> 32) is AnchorList.WithTrait or AnchorList.RootsWithTrait && staleTraits.Contains((int)entry.Key))));
+        return new ProviderSnapshot(this, usage, traitsOf, inventories, lists);
     }
 
     /// <summary>The same topology with new usage for the given inventory indexes.</summary>

@@ -40,8 +40,10 @@ internal sealed class CandidateCache(
     /// The model, a snapshot built from it, the change-log position both are at, and how many database outages had
     /// been seen when the model was read whole.
     /// </summary>
-    private sealed record State(
-        long Head, CloudModel Model, ProviderSnapshot Snapshot, Dictionary<(int Provider, int Class), int> InventoryIndexes, long Outages);
+    private sealed record State(long Head, CloudModel Model, BuiltSnapshot Built, long Outages)
+    {
+        public ProviderSnapshot Snapshot => Built.Snapshot;
+    }
 
     /// <summary>
     /// A snapshot that holds every change committed before this call. Waits for (or starts) a refresh that begins
@@ -112,9 +114,9 @@ internal sealed class CandidateCache(
         var outagesBefore = outages.OutagesSeen;
         await using var db = await contexts.CreateDbContextAsync();
         var (model, head) = await SnapshotLoader.InReadTransactionAsync(db, () => SnapshotLoader.LoadAllAsync(db, outages, CancellationToken.None), CancellationToken.None);
-        var (snapshot, indexes) = model.Build();
+        var built = model.Build();
         logger.LogInformation("Candidates cache loaded {Providers} providers at change {Head}", model.Providers.Count, head);
-        return new State(head, model, snapshot, indexes, outagesBefore);
+        return new State(head, model, built, outagesBefore);
     }
 
     private async Task<State> UpdateAsync(State state)
@@ -146,7 +148,8 @@ internal sealed class CandidateCache(
         }
         if (batch.Changes.TrueForAll(c => c.Kind == ChangeKind.Usage))
         {
-            return WithUsageChanges(state, batch);
+            _modelChanging = true;
+            return state with { Head = batch.Head, Built = WithUsage(state, state.Built, batch) };
         }
 
         // Other changes: read their rows and the changes again in one snapshot, so that the rows read are those
@@ -174,6 +177,11 @@ internal sealed class CandidateCache(
             return await LoadAllAsync();
         }
 
+        if (Patched(state, changes, reread) is { } patched)
+        {
+            return patched;
+        }
+
         var model = state.Model;
         _modelChanging = true;
         Apply(model.Traits, IdsOf(changes, ChangeKind.Trait), reread.Traits);
@@ -186,8 +194,7 @@ internal sealed class CandidateCache(
         }
         try
         {
-            var (snapshot, indexes) = model.Build();
-            return new State(changes.Head, model, snapshot, indexes, state.Outages);
+            return new State(changes.Head, model, model.Build(), state.Outages);
         }
         catch (ArgumentException e)
         {
@@ -201,20 +208,57 @@ internal sealed class CandidateCache(
     private sealed record Rows(
         Dictionary<int, string> Traits, Dictionary<int, string> Classes, Dictionary<int, Guid> Aggregates, Dictionary<int, ProviderState> Providers);
 
-    /// <summary>A new snapshot of the same topology, with the usage deltas of <paramref name="batch"/> applied.</summary>
-    private State WithUsageChanges(State state, ChangeBatch batch)
+    /// <summary>
+    /// The snapshot patched in place of a rebuild, when the changes are what a steady cloud mostly sees (nova-compute
+    /// setting inventory values and traits): providers that keep their uuid, parent, aggregates and classes of
+    /// inventory, and no new or deleted trait, class or aggregate. Null when a rebuild is needed.
+    /// </summary>
+    private State? Patched(State state, ChangeBatch changes, Rows reread)
     {
+        if (changes.Changes.Exists(c => c.Kind is ChangeKind.Trait or ChangeKind.ResourceClass or ChangeKind.Aggregate))
+        {
+            return null;
+        }
+        var providerIds = IdsOf(changes, ChangeKind.Provider);
+        var patches = new List<(int, int[], InventoryRow[])>(providerIds.Count);
+        foreach (var id in providerIds)
+        {
+            if (!state.Model.Providers.TryGetValue(id, out var before) || !reread.Providers.TryGetValue(id, out var after)
+                || before.Uuid != after.Uuid || before.ParentId != after.ParentId || !before.AggregateIds.SequenceEqual(after.AggregateIds)
+                || !before.Inventories.Select(i => i.ClassId).SequenceEqual(after.Inventories.Select(i => i.ClassId)))
+            {
+                return null;
+            }
+            var index = state.Built.ProviderIndexes[id];
+            patches.Add((index, after.TraitIds, Array.ConvertAll(after.Inventories, i => i.Row(index))));
+        }
+        ProviderSnapshot snapshot;
+        try
+        {
+            snapshot = state.Snapshot.WithProviders(patches);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
         _modelChanging = true;
+        Apply(state.Model.Providers, providerIds, reread.Providers);
+        return state with { Head = changes.Head, Built = WithUsage(state, state.Built with { Snapshot = snapshot }, changes) };
+    }
+
+    /// <summary><paramref name="built"/> with the usage deltas of <paramref name="batch"/> applied (to the model too).</summary>
+    private static BuiltSnapshot WithUsage(State state, BuiltSnapshot built, ChangeBatch batch)
+    {
         var changed = new Dictionary<int, long>();
-        foreach (var change in batch.Changes)
+        foreach (var change in batch.Changes.Where(c => c.Kind == ChangeKind.Usage))
         {
             state.Model.AddUsage(change.RowId, change.ResourceClassId, change.UsedDelta);
-            if (state.InventoryIndexes.TryGetValue((change.RowId, change.ResourceClassId), out var index))
+            if (built.InventoryIndexes.TryGetValue((change.RowId, change.ResourceClassId), out var index))
             {
                 changed[index] = state.Model.Usage.GetValueOrDefault((change.RowId, change.ResourceClassId));
             }
         }
-        return state with { Head = batch.Head, Snapshot = state.Snapshot.WithUsage(changed) };
+        return built with { Snapshot = built.Snapshot.WithUsage(changed) };
     }
 
     private static HashSet<int> IdsOf(ChangeBatch batch, ChangeKind kind) =>

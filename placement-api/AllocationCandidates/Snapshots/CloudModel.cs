@@ -6,7 +6,15 @@ namespace Placement.Api.AllocationCandidates.Snapshots;
 internal sealed record ProviderState(Guid Uuid, int? ParentId, int[] TraitIds, int[] AggregateIds, InventoryState[] Inventories);
 
 /// <summary>One inventory of a provider, by resource class id.</summary>
-internal sealed record InventoryState(int ClassId, int Total, int Reserved, int MinUnit, int MaxUnit, int StepSize, double AllocationRatio);
+internal sealed record InventoryState(int ClassId, int Total, int Reserved, int MinUnit, int MaxUnit, int StepSize, double AllocationRatio)
+{
+    /// <summary>This inventory as the engine's snapshot takes it, of the provider at <paramref name="providerIndex"/>.</summary>
+    public InventoryRow Row(int providerIndex) => new(providerIndex, ClassId, Total, Reserved, MinUnit, MaxUnit, StepSize, AllocationRatio);
+}
+
+/// <summary>An engine snapshot of a <see cref="CloudModel"/>, and where each provider and inventory went in it.</summary>
+internal sealed record BuiltSnapshot(
+    ProviderSnapshot Snapshot, Dictionary<int, int> ProviderIndexes, Dictionary<(int Provider, int Class), int> InventoryIndexes);
 
 /// <summary>
 /// Everything the candidates engine reads from the database, keyed by database ids, as of one change-log
@@ -42,10 +50,10 @@ internal sealed class CloudModel
     }
 
     /// <summary>
-    /// An engine snapshot of this model, providers in database id order, and where each inventory went in it.
-    /// Throws <see cref="ArgumentException"/> when the model is inconsistent (a parent that is not a provider).
+    /// An engine snapshot of this model, providers in database id order. Throws <see cref="ArgumentException"/> when the
+    /// model is inconsistent (a parent that is not a provider).
     /// </summary>
-    public (ProviderSnapshot Snapshot, Dictionary<(int Provider, int Class), int> InventoryIndexes) Build()
+    public BuiltSnapshot Build()
     {
         var ids = Providers.Keys.Order().ToArray();
         var indexOf = new Dictionary<int, int>(ids.Length);
@@ -69,13 +77,11 @@ internal sealed class CloudModel
             foreach (var inventory in provider.Inventories)
             {
                 inventoryIndexes.Add((ids[i], inventory.ClassId), inventories.Count);
-                inventories.Add(new InventoryRow(
-                    i, inventory.ClassId, inventory.Total, inventory.Reserved, inventory.MinUnit, inventory.MaxUnit,
-                    inventory.StepSize, inventory.AllocationRatio));
+                inventories.Add(inventory.Row(i));
                 used.Add(Usage.GetValueOrDefault((ids[i], inventory.ClassId)));
             }
         }
         var snapshot = new ProviderSnapshot(rows, [.. inventories], [.. Traits], [.. Classes], [.. Aggregates], [.. used]);
-        return (snapshot, inventoryIndexes);
+        return new BuiltSnapshot(snapshot, indexOf, inventoryIndexes);
     }
 }

@@ -212,3 +212,52 @@ public class EngineBehaviourTests
         Assert.True(Fixtures.Granular().Snapshot.HasSharingProviders);
     }
 }
+
+/// <summary>Patching a snapshot's providers (new traits, new inventory values) instead of rebuilding it.</summary>
+public class SnapshotPatchTests
+{
+    private static Topology TwoComputes() => new Topology()
+        .Provider("cn1", traits: ["CUSTOM_A"]).Inventory("cn1", "VCPU", 4)
+        .Provider("cn2").Inventory("cn2", "VCPU", 4);
+
+    private static InventoryRow Vcpu(int provider, int total) => new(provider, 0, total, 0, 1, total, 1, 1.0);
+
+    private static List<string> Find(Topology t, ProviderSnapshot snapshot, string resources, params string[] required) =>
+        [.. CandidateEngine.Find(snapshot, new CandidateRequest { Groups = [t.Group("", resources, required)] }, new CandidateOptions())
+            .AllocationRequests.Select(t.Describe)];
+
+    [Fact]
+    public void TraitsThatChangeHandsMoveTheAnswersAskingForThem()
+    {
+        var t = TwoComputes();
+        Assert.Equal(["cn1(VCPU:1)"], Find(t, t.Snapshot, "VCPU:1", "CUSTOM_A"));
+
+        // The trait moves from cn1 to cn2: the answers that named it, already worked out once, follow it.
+        var moved = t.Snapshot.WithProviders([(0, [], [Vcpu(0, 4)]), (1, [0], [Vcpu(1, 4)])]);
+
+        Assert.Equal(["cn2(VCPU:1)"], Find(t, moved, "VCPU:1", "CUSTOM_A"));
+        Assert.Equal(["cn1(VCPU:1)"], Find(t, moved, "VCPU:1", "!CUSTOM_A"));
+        Assert.Equal(["cn1(VCPU:1)"], Find(t, t.Snapshot, "VCPU:1", "CUSTOM_A"));
+    }
+
+    [Fact]
+    public void NewInventoryValuesChangeWhatFits()
+    {
+        var t = TwoComputes();
+        var smaller = t.Snapshot.WithProviders([(1, [], [Vcpu(1, 2)])]);
+
+        Assert.Equal(["cn1(VCPU:3)"], Find(t, smaller, "VCPU:3"));
+        Assert.Equal(["cn1(VCPU:3)", "cn2(VCPU:3)"], Find(t, t.Snapshot, "VCPU:3"));
+    }
+
+    [Fact]
+    public void WhatWouldMoveAnIndexIsRefused()
+    {
+        var t = TwoComputes().Provider("ss", traits: ["MISC_SHARES_VIA_AGGREGATE"]);
+        // Starting to share (the trait exists: ss has it).
+        Assert.Throws<ArgumentException>(() => t.Snapshot.WithProviders([(1, [1], [Vcpu(1, 4)])]));
+        // Gaining an inventory, or one of another class.
+        Assert.Throws<ArgumentException>(() => t.Snapshot.WithProviders([(1, [], [Vcpu(1, 4), Vcpu(1, 4) with { ClassKey = 1 }])]));
+        Assert.Throws<ArgumentException>(() => t.Snapshot.WithProviders([(1, [], [Vcpu(1, 4) with { ClassKey = 7 }])]));
+    }
+}

@@ -139,6 +139,17 @@ public sealed class CandidateCacheTests : IAsyncLifetime, IDisposable
         await _db.SaveChangesAsync();
         Assert.Single((await Find(("resources", "VCPU:1"), ("required", "HW_CPU_X86_AVX2"))).AllocationRequests);
 
+        // It moves to the other provider (the cache patches both in place).
+        await _db.ResourceProviderTraits.Where(t => t.ResourceProviderId == compute.Id).ExecuteDeleteAsync();
+        _db.ChangeTracker.Clear();
+        await AddTrait(other, "HW_CPU_X86_AVX2");
+        await _db.SaveChangesAsync();
+        Assert.Equal(Guid.Parse(other.Uuid), Assert.Single(Assert.Single((await Find(("resources", "VCPU:1"), ("required", "HW_CPU_X86_AVX2"))).AllocationRequests).Allocations).ProviderUuid);
+        await _db.ResourceProviderTraits.Where(t => t.ResourceProviderId == other.Id).ExecuteDeleteAsync();
+        _db.ChangeTracker.Clear();
+        await AddTrait(compute, "HW_CPU_X86_AVX2");
+        await _db.SaveChangesAsync();
+
         // Usage grows.
         _db.Allocations.Add(new Allocation { ResourceProviderId = compute.Id, ResourceClassId = Vcpu, ConsumerId = "c", Used = 4 });
         await _db.SaveChangesAsync();
