@@ -53,6 +53,16 @@ internal sealed class PlacementClient(HttpClient http)
         await SucceedAsync(await http.PutAsync($"/resource_providers/{uuid}/traits", Json(body)), $"set traits of {uuid}");
     }
 
+    public async Task SetAggregatesAsync(string uuid, IEnumerable<string> aggregates)
+    {
+        var body = new JsonObject
+        {
+            ["resource_provider_generation"] = await GenerationAsync(uuid),
+            ["aggregates"] = new JsonArray([.. aggregates.Select(a => (JsonNode)a)]),
+        };
+        await SucceedAsync(await http.PutAsync($"/resource_providers/{uuid}/aggregates", Json(body)), $"set aggregates of {uuid}");
+    }
+
     public async Task CreateTraitAsync(string name) =>
         await SucceedAsync(await http.PutAsync($"/traits/{name}", null), $"create trait {name}");
 
