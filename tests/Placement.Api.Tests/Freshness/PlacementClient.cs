@@ -31,6 +31,14 @@ internal sealed class PlacementClient(HttpClient http)
         return created!["uuid"]!.GetValue<string>();
     }
 
+    /// <summary>Moves the provider (and its subtree) under <paramref name="parentUuid"/>, or makes it a root for null.</summary>
+    public async Task SetParentAsync(string uuid, string? parentUuid)
+    {
+        var provider = await GetAsync($"/resource_providers/{uuid}");
+        var body = new JsonObject { ["name"] = provider["name"]!.GetValue<string>(), ["parent_provider_uuid"] = parentUuid };
+        await SucceedAsync(await http.PutAsync($"/resource_providers/{uuid}", Json(body)), $"move provider {uuid}");
+    }
+
     /// <summary>Replaces the provider's inventories with these totals.</summary>
     public async Task SetInventoriesAsync(string uuid, params (string ResourceClass, int Total)[] inventories)
     {
@@ -65,6 +73,9 @@ internal sealed class PlacementClient(HttpClient http)
 
     public async Task CreateTraitAsync(string name) =>
         await SucceedAsync(await http.PutAsync($"/traits/{name}", null), $"create trait {name}");
+
+    public async Task CreateResourceClassAsync(string name) =>
+        await SucceedAsync(await http.PutAsync($"/resource_classes/{name}", null), $"create resource class {name}");
 
     public async Task<Answer> CandidatesAsync(string query) => await AnswerAsync($"/allocation_candidates?{query}");
 
