@@ -31,6 +31,9 @@ internal sealed class PlacementClient(HttpClient http)
         return created!["uuid"]!.GetValue<string>();
     }
 
+    public async Task DeleteProviderAsync(string uuid) =>
+        await SucceedAsync(await http.DeleteAsync($"/resource_providers/{uuid}"), $"delete provider {uuid}");
+
     /// <summary>Moves the provider (and its subtree) under <paramref name="parentUuid"/>, or makes it a root for null.</summary>
     public async Task SetParentAsync(string uuid, string? parentUuid)
     {
@@ -74,8 +77,14 @@ internal sealed class PlacementClient(HttpClient http)
     public async Task CreateTraitAsync(string name) =>
         await SucceedAsync(await http.PutAsync($"/traits/{name}", null), $"create trait {name}");
 
+    public async Task DeleteTraitAsync(string name) =>
+        await SucceedAsync(await http.DeleteAsync($"/traits/{name}"), $"delete trait {name}");
+
     public async Task CreateResourceClassAsync(string name) =>
         await SucceedAsync(await http.PutAsync($"/resource_classes/{name}", null), $"create resource class {name}");
+
+    public async Task DeleteResourceClassAsync(string name) =>
+        await SucceedAsync(await http.DeleteAsync($"/resource_classes/{name}"), $"delete resource class {name}");
 
     public async Task<Answer> CandidatesAsync(string query) => await AnswerAsync($"/allocation_candidates?{query}");
 
