@@ -86,6 +86,25 @@ internal sealed class PlacementClient(HttpClient http)
     public async Task DeleteResourceClassAsync(string name) =>
         await SucceedAsync(await http.DeleteAsync($"/resource_classes/{name}"), $"delete resource class {name}");
 
+    /// <summary>Replaces the consumer's allocations with <paramref name="used"/> of <paramref name="resourceClass"/> on one provider.</summary>
+    public async Task AllocateAsync(string consumer, string providerUuid, string resourceClass, int used)
+    {
+        var current = await GetAsync($"/allocations/{consumer}");
+        var body = new JsonObject
+        {
+            ["allocations"] = new JsonObject { [providerUuid] = new JsonObject { ["resources"] = new JsonObject { [resourceClass] = used } } },
+            ["project_id"] = "freshness-project",
+            ["user_id"] = "freshness-user",
+            ["consumer_type"] = "INSTANCE",
+            // Absent while the consumer has no allocations (upstream then holds no consumer record).
+            ["consumer_generation"] = current["consumer_generation"]?.DeepClone(),
+        };
+        await SucceedAsync(await http.PutAsync($"/allocations/{consumer}", Json(body)), $"allocate for {consumer}");
+    }
+
+    public async Task DeleteAllocationsAsync(string consumer) =>
+        await SucceedAsync(await http.DeleteAsync($"/allocations/{consumer}"), $"delete allocations of {consumer}");
+
     public async Task<Answer> CandidatesAsync(string query) => await AnswerAsync($"/allocation_candidates?{query}");
 
     public async Task<Answer> ProvidersAsync(string query) => await AnswerAsync($"/resource_providers?{query}");
