@@ -167,6 +167,20 @@ internal sealed record Answer(int Status, JsonObject? Body, string? Error)
         return Candidates(items);
     }
 
+    /// <summary>
+    /// A 200 answer of /allocation_candidates asked for one class on single providers: each candidate as
+    /// "NAME CAPACITY/USED" of that class, from the provider summaries.
+    /// </summary>
+    public IEnumerable<string> CandidatesWithUsage(IReadOnlyDictionary<string, string> names, string resourceClass)
+    {
+        var summaries = Body!["provider_summaries"]!.AsObject();
+        return Body["allocation_requests"]!.AsArray().Select(r => string.Join("+", r!["allocations"]!.AsObject().Select(a =>
+        {
+            var usage = summaries[a.Key]!["resources"]![resourceClass]!;
+            return $"{NameOf(a.Key, names)} {usage["capacity"]}/{usage["used"]}";
+        })));
+    }
+
     /// <summary>How <see cref="Describe"/> writes a list of candidates or providers.</summary>
     public static string Candidates(IEnumerable<string> items) => $"[{string.Join(", ", items.Order(StringComparer.Ordinal))}]";
 
