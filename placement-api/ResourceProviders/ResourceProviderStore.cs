@@ -203,6 +203,10 @@ public sealed class ResourceProviderStore(PlacementDbContext db)
         string Failure(string action, string reason) =>
             $"Unable to save resource provider {provider.Uuid}: Object action {action} failed because: {reason}";
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (setParent)
+        {
+            await ChangeLogLock.TakeFirstAsync(db, ct);
+        }
         // Read again inside the transaction: the caller's copy may predate a concurrent change.
         await db.Entry(provider).ReloadAsync(ct);
         if (db.Entry(provider).State == EntityState.Detached)

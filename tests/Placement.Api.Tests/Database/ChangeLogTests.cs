@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Data.Common;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
@@ -238,6 +239,29 @@ public class ChangeLogTests
     [MysqlFact]
     public Task OnMysqlTraitsSetWhileTheProviderIsAllocatedDoNotDeadlock() => InsertBesideAnAllocationWriteAsync(
         "INSERT INTO resource_provider_traits (resource_provider_id, trait_id) SELECT {0}, id FROM traits WHERE name = 'HW_CPU_X86_AVX2'");
+
+    /// <summary>Re-parenting updates the provider row itself: the store takes the counter before it, as an insert does.</summary>
+    [MysqlFact]
+    public async Task OnMysqlAProviderMovedWhileItIsAllocatedDoesNotDeadlock()
+    {
+        using var db = new TestDatabase("mysql");
+        await db.Schema.SyncAsync();
+        await using var context = db.CreateContext();
+        var store = new Placement.Api.ResourceProviders.ResourceProviderStore(context);
+        var moved = await store.CreateAsync("9f1a2b3c-0000-4000-8000-000000000001", "moved", null, CancellationToken.None);
+        await store.CreateAsync("9f1a2b3c-0000-4000-8000-000000000002", "parent", null, CancellationToken.None);
+        var provider = await context.ResourceProviders.SingleAsync(p => p.Id == moved.Id);
+        using var allocator = db.OpenPlainConnection();
+        using var allocation = allocator.BeginTransaction();
+        Execute(allocator, allocation, $"INSERT INTO allocations (resource_provider_id, consumer_id, resource_class_id, used) VALUES ({moved.Id}, 'c', 0, 1)");
+
+        var move = Task.Run(() => store.UpdateAsync(provider, "moved", setParent: true, "9f1a2b3c-0000-4000-8000-000000000002", allowReparenting: true, CancellationToken.None));
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        Execute(allocator, allocation, $"UPDATE resource_providers SET generation = generation + 1 WHERE id = {moved.Id}");
+        allocation.Commit();
+
+        Assert.Equal("9f1a2b3c-0000-4000-8000-000000000002", (await move.WaitAsync(TimeSpan.FromSeconds(30))).ParentProviderUuid);
+    }
 
     private static async Task InsertBesideAnAllocationWriteAsync(string insert)
     {
