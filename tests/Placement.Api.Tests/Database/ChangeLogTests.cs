@@ -1,6 +1,6 @@
-using Microsoft.EntityFrameworkCore;
 using System.Data.Common;
 using System.Globalization;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MySql.Data.MySqlClient;
 using Npgsql;
