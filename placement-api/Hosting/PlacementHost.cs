@@ -38,6 +38,7 @@ public static class PlacementHost
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton<RouteTable>();
         builder.Services.AddSingleton<AllocationCandidates.Snapshots.CandidateCache>();
+        builder.Services.AddHostedService<AllocationCandidates.Snapshots.CandidateCacheWarmUp>();
         builder.Services.AddHostedService<ChangeLogPruner>();
         builder.Services.AddPlacementDatabase(database);
         builder.Services.AddSingleton(new PolicyEnforcer(

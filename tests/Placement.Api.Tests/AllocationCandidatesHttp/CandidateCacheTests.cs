@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 using Placement.Api.AllocationCandidates;
 using Placement.Api.AllocationCandidates.Engine;
 using Placement.Api.AllocationCandidates.Snapshots;
@@ -277,5 +278,28 @@ public sealed class CandidateCacheTests : IAsyncLifetime, IDisposable
         await _db.Inventories.Where(i => i.ResourceProviderId != providers[0].Id && i.ResourceProviderId != providers[1].Id).ExecuteDeleteAsync();
 
         Assert.Equal(new[] { providers[0], providers[1] }.Select(p => Guid.Parse(p.Uuid)).Order(), await ProvidersOffering(("resources", "VCPU:1")));
+    }
+
+    [Fact]
+    public async Task TheCloudIsReadAsTheServerStartsNotAtTheFirstRequest()
+    {
+        var compute = await Create("compute");
+        AddInventory(compute, Vcpu, 8);
+        await _db.SaveChangesAsync();
+        var log = new FakeLogger<CandidateCache>();
+        var cache = new CandidateCache(
+            _database.Services.GetRequiredService<IDbContextFactory<PlacementDbContext>>(),
+            _database.Services.GetRequiredService<DatabaseOutageDetector>(),
+            _database.Services.GetRequiredService<SchemaReadiness>(),
+            log);
+        using var warmUp = new CandidateCacheWarmUp(cache, _database.Services.GetRequiredService<SchemaReadiness>(), NullLogger<CandidateCacheWarmUp>.Instance);
+
+        await warmUp.StartAsync(CancellationToken.None);
+        await warmUp.ExecuteTask!;
+
+        Assert.Contains(log.Collector.GetSnapshot(), r => r.Message.StartsWith("Candidates cache loaded 1 providers", StringComparison.Ordinal));
+        // The first request finds it loaded.
+        await cache.FreshSnapshotAsync(CancellationToken.None);
+        Assert.Single(log.Collector.GetSnapshot(), r => r.Message.StartsWith("Candidates cache loaded", StringComparison.Ordinal));
     }
 }
