@@ -29,14 +29,7 @@ internal sealed class ChangeLogPruner(
             }
             try
             {
-                var now = DateTime.UtcNow;
-                _heads.Enqueue((now, await HeadAsync(stoppingToken)));
-                long? upTo = null;
-                while (_heads.TryPeek(out var oldest) && now - oldest.At >= Retention)
-                {
-                    upTo = _heads.Dequeue().Head;
-                }
-                if (upTo is { } seq)
+                if (NoteHead(DateTime.UtcNow, await HeadAsync(stoppingToken)) is { } seq)
                 {
                     await PruneAsync(seq, stoppingToken);
                 }
@@ -46,6 +39,28 @@ internal sealed class ChangeLogPruner(
                 logger.LogWarning("Change log pruning failed, to be tried again: {Error}", e.Message);
             }
         }
+    }
+
+    /// <summary>
+    /// Notes the head seen at <paramref name="now"/> and answers the seq to prune up to: the head noted at least
+    /// the retention ago, if any. A head that went back (the database was restored, or failed over to a replica
+    /// that lacks the last commits) forgets the heads noted before: pruning up to one of them would delete the
+    /// new changes that reuse those seqs, and would leave <c>pruned</c> above the head, so that every reader read
+    /// the whole cloud at every request until the head passed it again.
+    /// </summary>
+    internal long? NoteHead(DateTime now, long head)
+    {
+        if (_heads.Count > 0 && head < _heads.Last().Head)
+        {
+            _heads.Clear();
+        }
+        _heads.Enqueue((now, head));
+        long? upTo = null;
+        while (_heads.TryPeek(out var oldest) && now - oldest.At >= Retention)
+        {
+            upTo = _heads.Dequeue().Head;
+        }
+        return upTo;
     }
 
     private async Task<long> HeadAsync(CancellationToken cancellationToken)

@@ -17,7 +17,11 @@ namespace Placement.Api.Database;
 /// </summary>
 internal sealed class MysqlSessionSetup(DatabaseOutageDetector outages) : DbConnectionInterceptor, IDbTransactionInterceptor
 {
-    private const string Setup = "SET SESSION sql_mode = 'TRADITIONAL,NO_AUTO_VALUE_ON_ZERO'";
+    // The isolation level also for statements outside a transaction, whatever an earlier user of this pooled
+    // connection chose (MySql.Data sets a transaction's level for the whole session, and the candidates cache
+    // reads in repeatable read): a repeatable-read DELETE takes next-key locks that block every writer.
+    private const string Setup =
+        "SET SESSION sql_mode = 'TRADITIONAL,NO_AUTO_VALUE_ON_ZERO'; SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {

@@ -79,6 +79,8 @@ public static class ResourceClassStore
     public static async Task<bool> TryDeleteAsync(PlacementDbContext db, ResourceClass resourceClass, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // The delete locks the class row, which an inventory or allocation written meanwhile checks its foreign key on.
+        await ChangeLogLock.TakeFirstAsync(db, ct);
         var id = resourceClass.Id;
         if (await db.Inventories.AnyAsync(i => i.ResourceClassId == id, ct)
             || await db.Allocations.AnyAsync(a => a.ResourceClassId == id, ct))

@@ -280,6 +280,9 @@ public sealed class ResourceProviderStore(PlacementDbContext db)
     public async Task DeleteAsync(string uuid, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // Clearing the root below locks the provider row before anything is logged when it has no inventories,
+        // traits or aggregates.
+        await ChangeLogLock.TakeFirstAsync(db, ct);
         var provider = await db.ResourceProviders.FirstOrDefaultAsync(p => p.Uuid == uuid, ct)
             ?? throw PlacementException.NotFound($"No resource provider with uuid {uuid} found for delete");
         if (await db.ResourceProviders.AnyAsync(p => p.ParentProviderId == provider.Id, ct))

@@ -68,6 +68,8 @@ public static class TraitStore
     public static async Task<bool> TryDeleteAsync(PlacementDbContext db, Trait trait, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // The delete locks the trait row, which a provider's traits being set meanwhile checks its foreign key on.
+        await ChangeLogLock.TakeFirstAsync(db, ct);
         if (await db.ResourceProviderTraits.AnyAsync(rpt => rpt.TraitId == trait.Id, ct))
         {
             return false;

@@ -33,4 +33,23 @@ public class ChangeLogPrunerTests
         await pruner.PruneAsync(1, CancellationToken.None);
         Assert.Equal([(head - 1).ToString(CultureInfo.InvariantCulture)], db.Query("SELECT value FROM change_log_counters WHERE name = 'pruned'"));
     }
+
+    [Fact]
+    public void ChangesAreKeptForTenMinutesAndAHeadThatWentBackForgetsTheHeadsBeforeIt()
+    {
+        using var db = new TestDatabase();
+        var pruner = new ChangeLogPruner(
+            db.Services.GetRequiredService<IDbContextFactory<PlacementDbContext>>(), db.Services.GetRequiredService<DatabaseUrl>(),
+            db.Services.GetRequiredService<SchemaReadiness>(), NullLogger<ChangeLogPruner>.Instance);
+        var start = new DateTime(2026, 12, 8, 0, 0, 0, DateTimeKind.Utc);
+
+        Assert.Null(pruner.NoteHead(start, 100));
+        Assert.Null(pruner.NoteHead(start.AddMinutes(5), 200));
+        Assert.Equal(100, pruner.NoteHead(start.AddMinutes(10), 300));
+
+        // Failed over to a replica that lacks the last commits: its seqs from 51 on are new changes.
+        Assert.Null(pruner.NoteHead(start.AddMinutes(16), 50));
+        Assert.Null(pruner.NoteHead(start.AddMinutes(20), 60));
+        Assert.Equal(50, pruner.NoteHead(start.AddMinutes(26), 70));
+    }
 }

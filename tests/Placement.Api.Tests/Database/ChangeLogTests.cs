@@ -263,6 +263,29 @@ public class ChangeLogTests
         Assert.Equal("9f1a2b3c-0000-4000-8000-000000000002", (await move.WaitAsync(TimeSpan.FromSeconds(30))).ParentProviderUuid);
     }
 
+    /// <summary>Deleting a provider with nothing on it updates its row first: the store takes the counter before it.</summary>
+    [MysqlFact]
+    public async Task OnMysqlAProviderDeletedWhileAnAllocationWriterBumpsItDoesNotDeadlock()
+    {
+        using var db = new TestDatabase("mysql");
+        await db.Schema.SyncAsync();
+        await using var context = db.CreateContext();
+        var store = new Placement.Api.ResourceProviders.ResourceProviderStore(context);
+        var deleted = await store.CreateAsync("9f1a2b3c-0000-4000-8000-000000000001", "deleted", null, CancellationToken.None);
+        var allocated = await store.CreateAsync("9f1a2b3c-0000-4000-8000-000000000002", "allocated", null, CancellationToken.None);
+        using var allocator = db.OpenPlainConnection();
+        using var allocation = allocator.BeginTransaction();
+        Execute(allocator, allocation, $"INSERT INTO allocations (resource_provider_id, consumer_id, resource_class_id, used) VALUES ({allocated.Id}, 'c', 0, 1)");
+
+        var delete = Task.Run(() => store.DeleteAsync(deleted.Uuid, CancellationToken.None));
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        Execute(allocator, allocation, $"UPDATE resource_providers SET generation = generation + 1 WHERE id = {deleted.Id}");
+        allocation.Commit();
+
+        await delete.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(["allocated"], db.Query("SELECT name FROM resource_providers"));
+    }
+
     private static async Task InsertBesideAnAllocationWriteAsync(string insert)
     {
         using var db = new TestDatabase("mysql");
