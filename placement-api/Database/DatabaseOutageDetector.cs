@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using MySql.Data.MySqlClient;
 using Npgsql;
@@ -41,12 +42,32 @@ internal sealed class DatabaseOutageDetector(ILogger<DatabaseOutageDetector> log
     }
 
     public void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData) =>
-        ThrowIfOutage(transaction.Connection, eventData.Exception);
+        ThrowIfOutage(ConnectionOf(transaction, eventData), eventData.Exception);
 
     public Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken = default)
     {
-        ThrowIfOutage(transaction.Connection, eventData.Exception);
+        ThrowIfOutage(ConnectionOf(transaction, eventData), eventData.Exception);
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The failed transaction's connection. Npgsql disposes a transaction whose connection broke (a savepoint that met
+    /// a server shutting down), and its <c>Connection</c> then throws: the context still knows the connection.
+    /// </summary>
+    private static DbConnection? ConnectionOf(DbTransaction transaction, TransactionErrorEventData eventData)
+    {
+        if (eventData.Context is { } context)
+        {
+            return context.Database.GetDbConnection();
+        }
+        try
+        {
+            return transaction.Connection;
+        }
+        catch (ObjectDisposedException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Throws <see cref="DatabaseUnavailableException"/> (and empties the pool) when <paramref name="error"/> means an outage.</summary>

@@ -99,6 +99,25 @@ public class DatabaseOutageTests
         }
     }
 
+    /// <summary>
+    /// A write inside a transaction whose session the server ends: EF's savepoint meets the shutdown, and Npgsql has
+    /// disposed the transaction by the time it is reported (seen as a 500 in tests/databases/outage).
+    /// </summary>
+    [PostgresqlFact]
+    public async Task ASavepointThatMeetsAServerShutdownIsAnOutage()
+    {
+        using var database = new TestDatabase("postgresql");
+        await database.Schema.SyncAsync();
+        await using var context = database.CreateContext();
+        await using var transaction = await context.Database.BeginTransactionAsync();
+        await context.Traits.CountAsync();
+
+        await database.EndEverySessionAsync();
+        context.Traits.Add(new Placement.Api.Database.Entities.Trait { Name = "CUSTOM_AFTER_SHUTDOWN" });
+
+        await Assert.ThrowsAsync<DatabaseUnavailableException>(() => context.SaveChangesAsync());
+    }
+
     [PostgresqlFact]
     public Task RequestsRightAfterAPostgresqlRestartSucceed() => RequestsRightAfterARestartSucceed("postgresql");
 
