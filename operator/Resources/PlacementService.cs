@@ -34,11 +34,13 @@ public sealed class PlacementService : IKubernetesObject<V1ObjectMeta>
     public PlacementServiceStatus? Status { get; set; }
 }
 
-[CelRule("!has(self.autoscaling) || has(self.database.connectionSecretRef) || self.autoscaling.maxReplicas <= 1",
+// Every field a rule reads is guarded by has(): kube-apiserver checks the rules on the raw default of spec ({}),
+// before nested defaults fill it (see tests/Placement.Operator.Tests/CrdCelRulesTests.cs).
+[CelRule("!has(self.autoscaling) || (has(self.database) && has(self.database.connectionSecretRef)) || self.autoscaling.maxReplicas <= 1",
     "autoscaling beyond one replica needs database.connectionSecretRef: the embedded SQLite database is a file on one volume and cannot be shared by several pods")]
-[CelRule("has(self.database.connectionSecretRef) || self.replicas <= 1",
+[CelRule("(has(self.database) && has(self.database.connectionSecretRef)) || !has(self.replicas) || self.replicas <= 1",
     "replicas above 1 need database.connectionSecretRef: the embedded SQLite database is a file on one volume and cannot be shared by several pods")]
-[CelRule("self.auth.strategy != 'keystone' || has(self.auth.keystone)",
+[CelRule("!has(self.auth) || !has(self.auth.strategy) || self.auth.strategy != 'keystone' || has(self.auth.keystone)",
     "auth.strategy keystone needs auth.keystone settings")]
 public sealed class PlacementServiceSpec
 {
