@@ -251,16 +251,12 @@ public class ChangeLogTests
         var moved = await store.CreateAsync("9f1a2b3c-0000-4000-8000-000000000001", "moved", null, CancellationToken.None);
         await store.CreateAsync("9f1a2b3c-0000-4000-8000-000000000002", "parent", null, CancellationToken.None);
         var provider = await context.ResourceProviders.SingleAsync(p => p.Id == moved.Id);
-        using var allocator = db.OpenPlainConnection();
-        using var allocation = allocator.BeginTransaction();
-        Execute(allocator, allocation, $"INSERT INTO allocations (resource_provider_id, consumer_id, resource_class_id, used) VALUES ({moved.Id}, 'c', 0, 1)");
 
-        var move = Task.Run(() => store.UpdateAsync(provider, "moved", setParent: true, "9f1a2b3c-0000-4000-8000-000000000002", allowReparenting: true, CancellationToken.None));
-        await Task.Delay(TimeSpan.FromMilliseconds(500));
-        Execute(allocator, allocation, $"UPDATE resource_providers SET generation = generation + 1 WHERE id = {moved.Id}");
-        allocation.Commit();
+        var result = await WriteBesideAnAllocationWriterAsync(db, moved.Id,
+            () => store.UpdateAsync(provider, "moved", setParent: true, "9f1a2b3c-0000-4000-8000-000000000002", allowReparenting: true, CancellationToken.None),
+            $"UPDATE resource_providers SET generation = generation + 1 WHERE id = {moved.Id}");
 
-        Assert.Equal("9f1a2b3c-0000-4000-8000-000000000002", (await move.WaitAsync(TimeSpan.FromSeconds(30))).ParentProviderUuid);
+        Assert.Equal("9f1a2b3c-0000-4000-8000-000000000002", result.ParentProviderUuid);
     }
 
     /// <summary>Deleting a provider with nothing on it updates its row first: the store takes the counter before it.</summary>
@@ -273,17 +269,53 @@ public class ChangeLogTests
         var store = new Placement.Api.ResourceProviders.ResourceProviderStore(context);
         var deleted = await store.CreateAsync("9f1a2b3c-0000-4000-8000-000000000001", "deleted", null, CancellationToken.None);
         var allocated = await store.CreateAsync("9f1a2b3c-0000-4000-8000-000000000002", "allocated", null, CancellationToken.None);
+
+        await WriteBesideAnAllocationWriterAsync(db, allocated.Id,
+            async () => { await store.DeleteAsync(deleted.Uuid, CancellationToken.None); return 0; },
+            $"UPDATE resource_providers SET generation = generation + 1 WHERE id = {deleted.Id}");
+
+        Assert.Equal(["allocated"], db.Query("SELECT name FROM resource_providers"));
+    }
+
+    /// <summary>
+    /// Deleting a trait locks its row, which a provider's traits set meanwhile checks its foreign key on: the store
+    /// takes the counter first, and then sees the trait in use.
+    /// </summary>
+    [MysqlFact]
+    public async Task OnMysqlATraitDeletedWhileItIsBeingSetDoesNotDeadlock()
+    {
+        using var db = new TestDatabase("mysql");
+        await db.Schema.SyncAsync();
+        await using var context = db.CreateContext();
+        var provider = await new Placement.Api.ResourceProviders.ResourceProviderStore(context)
+            .CreateAsync("9f1a2b3c-0000-4000-8000-000000000001", "provider", null, CancellationToken.None);
+        var trait = (await Placement.Api.Traits.TraitStore.TryCreateAsync(context, "CUSTOM_DOOMED", CancellationToken.None))!;
+
+        var deleted = await WriteBesideAnAllocationWriterAsync(db, provider.Id,
+            () => Placement.Api.Traits.TraitStore.TryDeleteAsync(context, trait, CancellationToken.None),
+            $"INSERT INTO resource_provider_traits (resource_provider_id, trait_id) VALUES ({provider.Id}, {trait.Id})");
+
+        Assert.False(deleted);
+        Assert.Equal(["CUSTOM_DOOMED"], db.Query("SELECT name FROM traits WHERE name = 'CUSTOM_DOOMED'"));
+    }
+
+    /// <summary>
+    /// An allocation writer takes the counter with an allocation on <paramref name="allocatedProvider"/>; meanwhile
+    /// <paramref name="write"/> starts; then the allocation writer runs <paramref name="allocatorNext"/> and commits.
+    /// The write must finish, not deadlock.
+    /// </summary>
+    private static async Task<T> WriteBesideAnAllocationWriterAsync<T>(TestDatabase db, int allocatedProvider, Func<Task<T>> write, string allocatorNext)
+    {
         using var allocator = db.OpenPlainConnection();
         using var allocation = allocator.BeginTransaction();
-        Execute(allocator, allocation, $"INSERT INTO allocations (resource_provider_id, consumer_id, resource_class_id, used) VALUES ({allocated.Id}, 'c', 0, 1)");
+        Execute(allocator, allocation, $"INSERT INTO allocations (resource_provider_id, consumer_id, resource_class_id, used) VALUES ({allocatedProvider}, 'c', 0, 1)");
 
-        var delete = Task.Run(() => store.DeleteAsync(deleted.Uuid, CancellationToken.None));
+        var written = Task.Run(write);
         await Task.Delay(TimeSpan.FromMilliseconds(500));
-        Execute(allocator, allocation, $"UPDATE resource_providers SET generation = generation + 1 WHERE id = {deleted.Id}");
+        Execute(allocator, allocation, allocatorNext);
         allocation.Commit();
 
-        await delete.WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.Equal(["allocated"], db.Query("SELECT name FROM resource_providers"));
+        return await written.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     private static async Task InsertBesideAnAllocationWriteAsync(string insert)
