@@ -47,7 +47,7 @@ public static class CandidateEngine
             cap = Math.Min(cap, limit);
         }
 
-        var budget = new SearchBudget(options.TimeLimit, cancellation);
+        var budget = new SearchBudget(options.TimeLimit, options.Clock, cancellation);
         var scratch = snapshot.RentScratch();
         var search = new CandidateSearch(snapshot, groups, request.GroupPolicy, request.SameSubtrees, request.NestedAware, scratch, budget);
         var renderer = new CandidateRenderer(snapshot, groups, scratch);

@@ -88,4 +88,7 @@ public sealed class CandidateOptions
     /// found so far are the answer. <see cref="Timeout.InfiniteTimeSpan"/> (or zero) is no limit.
     /// </summary>
     public TimeSpan TimeLimit { get; init; } = Timeout.InfiniteTimeSpan;
+
+    /// <summary>The clock <see cref="TimeLimit"/> is measured on.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
 }

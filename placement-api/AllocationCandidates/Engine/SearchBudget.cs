@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Placement.Api.AllocationCandidates.Engine;
 
 /// <summary>
@@ -8,12 +6,12 @@ namespace Placement.Api.AllocationCandidates.Engine;
 /// time limit has passed (the search stops: <see cref="SearchBudgetExhaustedException"/>, and the candidates
 /// found so far are the answer, as when max_allocation_candidates cuts it).
 /// </summary>
-internal sealed class SearchBudget(TimeSpan limit, CancellationToken cancellation)
+internal sealed class SearchBudget(TimeSpan limit, TimeProvider clock, CancellationToken cancellation)
 {
     private const int StepsBetweenChecks = 4096;
     private readonly long deadline = limit == Timeout.InfiniteTimeSpan || limit.Ticks <= 0
         ? long.MaxValue
-        : Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency);
+        : clock.GetTimestamp() + (long)(limit.TotalSeconds * clock.TimestampFrequency);
     private int untilCheck = StepsBetweenChecks;
 
     public void Tick()
@@ -22,7 +20,7 @@ internal sealed class SearchBudget(TimeSpan limit, CancellationToken cancellatio
         {
             untilCheck = StepsBetweenChecks;
             cancellation.ThrowIfCancellationRequested();
-            if (Stopwatch.GetTimestamp() > deadline)
+            if (clock.GetTimestamp() > deadline)
             {
                 throw new SearchBudgetExhaustedException();
             }

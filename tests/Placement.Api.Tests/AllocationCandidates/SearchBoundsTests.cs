@@ -17,7 +17,7 @@ public class SearchBoundsTests
     public void TheTimeLimitEndsTheSearchWithTheCandidatesFoundSoFar()
     {
         var (t, request) = Explosion();
-        var result = t.Find(request, new CandidateOptions { TimeLimit = TimeSpan.FromMilliseconds(50) });
+        var result = t.Find(request, new CandidateOptions { TimeLimit = TimeSpan.FromMilliseconds(50), Clock = new SteppingClock() });
 
         Assert.True(result.ReachedTimeLimit);
         Assert.NotEmpty(result.AllocationRequests);
@@ -57,7 +57,7 @@ public class SearchBoundsTests
     public void TheTimeLimitEndsASearchThatFindsNothing()
     {
         var (t, request) = NoAnswerExplosion();
-        var result = t.Find(request, new CandidateOptions { TimeLimit = TimeSpan.FromMilliseconds(100) });
+        var result = t.Find(request, new CandidateOptions { TimeLimit = TimeSpan.FromMilliseconds(100), Clock = new SteppingClock() });
 
         Assert.True(result.ReachedTimeLimit);
         Assert.Empty(result.AllocationRequests);
@@ -138,7 +138,7 @@ public class SearchBoundsTests
             var lists = matcher.AnchorSupersets().ToList();
             foreach (var anchor in snapshot.RootList)
             {
-                if (matcher.OptionsAt(anchor, new SearchBudget(Timeout.InfiniteTimeSpan, CancellationToken.None)).Count != 0)
+                if (matcher.OptionsAt(anchor, new SearchBudget(Timeout.InfiniteTimeSpan, TimeProvider.System, CancellationToken.None)).Count != 0)
                 {
                     checkedAnchors++;
                     Assert.All(lists, list => Assert.Contains(anchor, list));
@@ -190,4 +190,18 @@ public class SearchBoundsTests
         return t.Group(suffix, string.Join(",", classes), required, memberOf, inTree);
     }
 
+}
+
+/// <summary>
+/// A clock that moves 10 ms each time it is read, so that a time limit ends a search after a fixed number of budget
+/// checks, however busy the machine is (on the system clock, a test thread descheduled on a loaded CI machine could
+/// reach a 50 ms limit before its first candidate).
+/// </summary>
+internal sealed class SteppingClock : TimeProvider
+{
+    private long now;
+
+    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+    public override long GetTimestamp() => now += TimeSpan.TicksPerMillisecond * 10;
 }
