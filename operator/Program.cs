@@ -48,6 +48,7 @@ var operatorOptions = new OperatorOptions
     Workers = options.Workers,
     Identity = options.Identity ?? Environment.MachineName,
     LeaseNamespace = options.LeaseNamespace ?? kubeConfig.Namespace ?? "default",
+    DefaultImage = Environment.GetEnvironmentVariable(OperatorOptions.DefaultImageVariable) is { Length: > 0 } image ? image : OperatorOptions.ReleaseImage,
 };
 using var client = new Kubernetes(kubeConfig);
 var placementOperator = new PlacementOperator(client, operatorOptions, app.Services.GetRequiredService<ILoggerFactory>(), health, TimeProvider.System);

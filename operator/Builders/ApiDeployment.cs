@@ -1,3 +1,4 @@
+using k8s;
 using k8s.Models;
 using Placement.Operator.Resources;
 
@@ -6,7 +7,8 @@ namespace Placement.Operator.Builders;
 /// <summary>The Deployment of the API pods.</summary>
 public static class ApiDeployment
 {
-    public static V1Deployment Build(PlacementService ps)
+    /// <summary>The Deployment running one revision (see <see cref="Revision"/>), whose database sync has succeeded.</summary>
+    public static V1Deployment Build(PlacementService ps, string revision)
     {
         var probe = new V1Probe { HttpGet = new V1HTTPGetAction { Path = "/", Port = "http" }, PeriodSeconds = 10, TimeoutSeconds = 5 };
         var container = new V1Container
@@ -16,11 +18,23 @@ public static class ApiDeployment
             LivenessProbe = new V1Probe { HttpGet = probe.HttpGet, PeriodSeconds = 10, TimeoutSeconds = 5, InitialDelaySeconds = 10, FailureThreshold = 6 },
         };
         var sqlite = ps.Spec.Database.ConnectionSecretRef is null;
+        var template = new V1PodTemplateSpec
+        {
+            Metadata = new V1ObjectMeta
+            {
+                Labels = Naming.Labels(ps, "api"),
+                // The revision carries the Secrets' contents: a rotation changes the template and rolls the pods.
+                Annotations = new Dictionary<string, string> { [Naming.RevisionAnnotation] = revision },
+            },
+            Spec = PodTemplate.Spec(ps, ["serve", "--host", "0.0.0.0", "--port", Naming.ContainerPort.ToString()], container),
+        };
+        var metadata = Naming.Metadata(ps, ps.Metadata.Name, "api");
+        metadata.Annotations = new Dictionary<string, string> { [Naming.TemplateHashAnnotation] = HashOf(template) };
         return new V1Deployment
         {
             ApiVersion = "apps/v1",
             Kind = "Deployment",
-            Metadata = Naming.Metadata(ps, ps.Metadata.Name, "api"),
+            Metadata = metadata,
             Spec = new V1DeploymentSpec
             {
                 // With autoscaling the HorizontalPodAutoscaler owns the replica count; applying one would fight it
@@ -31,18 +45,19 @@ public static class ApiDeployment
                 Strategy = sqlite
                     ? new V1DeploymentStrategy { Type = "Recreate" }
                     : new V1DeploymentStrategy { Type = "RollingUpdate", RollingUpdate = new V1RollingUpdateDeployment { MaxUnavailable = 0, MaxSurge = 1 } },
-                Template = new V1PodTemplateSpec
-                {
-                    Metadata = new V1ObjectMeta
-                    {
-                        Labels = Naming.Labels(ps, "api"),
-                        Annotations = new Dictionary<string, string> { [Naming.ConfigHashAnnotation] = Settings.Hash(ps) },
-                    },
-                    Spec = PodTemplate.Spec(ps, ["serve", "--host", "0.0.0.0", "--port", Naming.ContainerPort.ToString()], container),
-                },
+                Template = template,
             },
         };
     }
+
+    /// <summary>
+    /// Identifies the pod template as the operator wrote it (the server's defaults make the stored one differ), so
+    /// status can tell a rollout of a new template from a change in the number of replicas.
+    /// </summary>
+    public static string? TemplateHashOf(V1Deployment deployment) =>
+        deployment.Metadata.Annotations is { } annotations && annotations.TryGetValue(Naming.TemplateHashAnnotation, out var hash) ? hash : null;
+
+    private static string HashOf(V1PodTemplateSpec template) => Naming.ShortHash(KubernetesJson.Serialize(template));
 
     /// <summary>
     /// The replica count alone, applied under a field manager of its own when autoscaling takes over. Server-side apply

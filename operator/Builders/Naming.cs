@@ -12,15 +12,14 @@ public static class Naming
     public const string ManagedBy = "placement-operator";
     public const string InstanceLabel = "app.kubernetes.io/instance";
     public const string ComponentLabel = "app.kubernetes.io/component";
-    public const string ConfigHashAnnotation = PlacementService.Group + "/config-hash";
-    public const string RevisionAnnotation = PlacementService.Group + "/database-revision";
+    public const string RevisionAnnotation = PlacementService.Group + "/revision";
+    public const string TemplateHashAnnotation = PlacementService.Group + "/template-hash";
     public const int ContainerPort = 8080;
     public const string SqliteDirectory = "/var/lib/placement";
     public const string PolicyDirectory = "/etc/placement";
 
-    public static string ConfigMapName(PlacementService ps) => ps.Metadata.Name + "-config";
     public static string SqliteClaimName(PlacementService ps) => ps.Metadata.Name + "-sqlite";
-    public static string DbSyncJobName(PlacementService ps) => $"{ps.Metadata.Name}-db-sync-{DatabaseRevision(ps.Spec)}";
+    public static string DbSyncJobName(PlacementService ps, string revision) => $"{ps.Metadata.Name}-db-sync-{revision}";
 
     /// <summary>Labels selecting the API pods (not the sync pods): stable over the resource's life, as Deployment selectors are immutable.</summary>
     public static Dictionary<string, string> SelectorLabels(PlacementService ps) => new()
@@ -67,16 +66,6 @@ public static class Naming
         }
         var colon = image.LastIndexOf(':');
         return colon > image.LastIndexOf('/') ? image[(colon + 1)..] : "latest";
-    }
-
-    /// <summary>
-    /// Identifies what a database sync depends on: the image (its schema migrations) and which database it migrates.
-    /// A new revision means a new sync Job must succeed before the Deployment may change.
-    /// </summary>
-    public static string DatabaseRevision(PlacementServiceSpec spec)
-    {
-        var database = spec.Database.ConnectionSecretRef is { } secret ? $"secret:{secret.Name}/{secret.Key}" : "sqlite";
-        return ShortHash(spec.Image + "\n" + database);
     }
 
     public static string ShortHash(string text) =>

@@ -77,7 +77,7 @@ public static class PodTemplate
                 Name = "policy",
                 ConfigMap = new V1ConfigMapVolumeSource
                 {
-                    Name = Naming.ConfigMapName(ps),
+                    Name = Settings.ConfigMapName(ps),
                     Items = [new V1KeyToPath { Key = Settings.PolicyKey, Path = Settings.PolicyKey }],
                 },
             }, Naming.PolicyDirectory, true));

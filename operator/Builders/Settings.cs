@@ -4,8 +4,9 @@ using Placement.Operator.Resources;
 namespace Placement.Operator.Builders;
 
 /// <summary>
-/// The API's configuration: plain OS_* settings go into a ConfigMap; secrets stay in the user's Secrets
-/// and reach the pods by reference, so the operator never reads them.
+/// The API's configuration: plain OS_* settings go into an immutable ConfigMap named after the hash of its content, one
+/// per revision, so pods of a running revision never see another's settings; secrets stay in the user's Secrets and
+/// reach the pods by reference.
 /// </summary>
 public static class Settings
 {
@@ -45,26 +46,32 @@ public static class Settings
         return settings;
     }
 
-    public static V1ConfigMap ConfigMap(PlacementService ps)
+    public static V1ConfigMap ConfigMap(PlacementService ps) => new()
     {
-        var data = new Dictionary<string, string>(PlainSettings(ps.Spec));
-        if (ps.Spec.Config.Policy is { } policy)
+        ApiVersion = "v1",
+        Kind = "ConfigMap",
+        Metadata = Naming.Metadata(ps, ConfigMapName(ps), "config"),
+        Data = Data(ps.Spec),
+        Immutable = true,
+    };
+
+    public static string ConfigMapName(PlacementService ps) =>
+        $"{ps.Metadata.Name}-config-{Naming.ShortHash(string.Join("\n", Data(ps.Spec).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}")))}";
+
+    private static Dictionary<string, string> Data(PlacementServiceSpec spec)
+    {
+        var data = PlainSettings(spec);
+        if (spec.Config.Policy is { } policy)
         {
             data[PolicyKey] = policy;
         }
-        return new V1ConfigMap
-        {
-            ApiVersion = "v1",
-            Kind = "ConfigMap",
-            Metadata = Naming.Metadata(ps, Naming.ConfigMapName(ps), "config"),
-            Data = data,
-        };
+        return data;
     }
 
     /// <summary>Environment of the API and sync containers, every value by reference.</summary>
     public static List<V1EnvVar> Environment(PlacementService ps)
     {
-        var configMap = Naming.ConfigMapName(ps);
+        var configMap = ConfigMapName(ps);
         var env = PlainSettings(ps.Spec).Keys.Order(StringComparer.Ordinal)
             .Select(name => new V1EnvVar
             {
@@ -72,24 +79,23 @@ public static class Settings
                 ValueFrom = new V1EnvVarSource { ConfigMapKeyRef = new V1ConfigMapKeySelector { Name = configMap, Key = name } },
             })
             .ToList();
-        if (ps.Spec.Database.ConnectionSecretRef is { } connection)
-        {
-            env.Add(FromSecret("OS_PLACEMENT_DATABASE__CONNECTION", connection));
-        }
-        if (ps.Spec.Auth.Strategy == "keystone" && ps.Spec.Auth.Keystone is { } keystone)
-        {
-            env.Add(FromSecret("OS_KEYSTONE_AUTHTOKEN__PASSWORD", keystone.PasswordSecretRef));
-        }
+        env.AddRange(SecretInputs(ps.Spec).Select(p => FromSecret(p.Key, p.Value)));
         return env;
     }
 
-    /// <summary>Changes whenever the pods' configuration changes, so a new value on the pod template rolls the pods.</summary>
-    public static string Hash(PlacementService ps)
+    /// <summary>The Secret keys the pods read, by environment variable: their contents are part of the revision.</summary>
+    public static Dictionary<string, SecretKeyRef> SecretInputs(PlacementServiceSpec spec)
     {
-        var configMap = ConfigMap(ps).Data.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}");
-        var secrets = Environment(ps).Where(e => e.ValueFrom.SecretKeyRef is not null)
-            .Select(e => $"{e.Name}=secret:{e.ValueFrom.SecretKeyRef.Name}/{e.ValueFrom.SecretKeyRef.Key}");
-        return Naming.ShortHash(string.Join("\n", configMap.Concat(secrets)));
+        var inputs = new Dictionary<string, SecretKeyRef>();
+        if (spec.Database.ConnectionSecretRef is { } connection)
+        {
+            inputs["OS_PLACEMENT_DATABASE__CONNECTION"] = connection;
+        }
+        if (spec.Auth.Strategy == "keystone" && spec.Auth.Keystone is { } keystone)
+        {
+            inputs["OS_KEYSTONE_AUTHTOKEN__PASSWORD"] = keystone.PasswordSecretRef;
+        }
+        return inputs;
     }
 
     private static V1EnvVar FromSecret(string name, SecretKeyRef secret) => new()

@@ -15,4 +15,24 @@ public sealed class OperatorOptions
     public TimeSpan WatchTimeout { get; set; } = TimeSpan.FromMinutes(5);
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// The API image of a PlacementService that names none: the manager Deployment's PLACEMENT_API_IMAGE, else the
+    /// image of this operator's own release, so that every node runs one known version and upgrading the operator
+    /// is what upgrades such services (with a database sync first).
+    /// </summary>
+    public string DefaultImage { get; set; } = ReleaseImage;
+
+    /// <summary>How often the Secrets a service references are read again, so a rotation is noticed (they are not watched).</summary>
+    public TimeSpan SecretRecheckInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often the pods of a running database sync are looked at (they are not watched).</summary>
+    public TimeSpan PodRecheckInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    public const string DefaultImageVariable = "PLACEMENT_API_IMAGE";
+
+    public static string ReleaseImage =>
+        "placement-api:" + (typeof(OperatorOptions).Assembly
+            .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().Single().InformationalVersion.Split('+')[0]);
 }

@@ -64,7 +64,7 @@ public sealed class PlacementOperator(IKubernetes client, OperatorOptions option
         health.Ready = false;
         OperatorMetrics.Leader.Set(1);
         var cluster = new Cluster(client, loggers, options.WatchTimeout);
-        var reconciler = new PlacementServiceReconciler(cluster, new EventRecorder(cluster, options.Identity, loggers.CreateLogger<EventRecorder>()), clock);
+        var reconciler = new PlacementServiceReconciler(cluster, new EventRecorder(cluster, options.Identity, loggers.CreateLogger<EventRecorder>()), options, clock);
         using var queue = new WorkQueue<(string Namespace, string Name)>(options.RetryBaseDelay, options.RetryMaxDelay);
 
         foreach (var informer in cluster.All)
@@ -109,11 +109,16 @@ public sealed class PlacementOperator(IKubernetes client, OperatorOptions option
             OperatorMetrics.QueueDepth.Set(queue.Count);
             try
             {
+                TimeSpan? recheck;
                 using (OperatorMetrics.ReconcileDuration.NewTimer())
                 {
-                    await reconciler.ReconcileAsync(key.Namespace, key.Name, ct);
+                    recheck = await reconciler.ReconcileAsync(key.Namespace, key.Name, ct);
                 }
                 queue.Forget(key);
+                if (recheck is { } delay)
+                {
+                    queue.AddAfter(key, delay);
+                }
                 OperatorMetrics.Reconciliations.WithLabels("success").Inc();
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)

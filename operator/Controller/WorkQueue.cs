@@ -2,7 +2,8 @@ namespace Placement.Operator.Controller;
 
 /// <summary>
 /// Keys waiting to be reconciled. A key is queued at most once; a key added while being processed is processed
-/// again afterwards, never concurrently; failures are retried with a per-key exponential backoff.
+/// again afterwards, never concurrently; failures are retried with a per-key exponential backoff. A key holds at most
+/// one delayed add, the earliest asked for, so periodic requeues do not multiply.
 /// </summary>
 public sealed class WorkQueue<T> : IDisposable where T : notnull
 {
@@ -11,6 +12,7 @@ public sealed class WorkQueue<T> : IDisposable where T : notnull
     private readonly HashSet<T> waiting = [];
     private readonly HashSet<T> processing = [];
     private readonly Dictionary<T, int> failures = [];
+    private readonly Dictionary<T, long> delayedUntil = [];
     private readonly SemaphoreSlim available = new(0);
     private readonly CancellationTokenSource stopping = new();
     private readonly TimeSpan baseDelay;
@@ -46,14 +48,34 @@ public sealed class WorkQueue<T> : IDisposable where T : notnull
         available.Release();
     }
 
-    public void AddAfter(T item, TimeSpan delay) =>
+    public void AddAfter(T item, TimeSpan delay)
+    {
+        var due = Environment.TickCount64 + (long)delay.TotalMilliseconds;
+        lock (gate)
+        {
+            if (delayedUntil.TryGetValue(item, out var pending) && pending <= due)
+            {
+                return;
+            }
+            delayedUntil[item] = due;
+        }
         _ = Task.Delay(delay, stopping.Token).ContinueWith(t =>
         {
+            lock (gate)
+            {
+                // A later AddAfter with an earlier time replaced this one: that one adds the key.
+                if (!delayedUntil.TryGetValue(item, out var current) || current != due)
+                {
+                    return;
+                }
+                delayedUntil.Remove(item);
+            }
             if (!t.IsCanceled)
             {
                 Add(item);
             }
         }, TaskScheduler.Default);
+    }
 
     /// <summary>Retries a failed item after a delay doubling with each consecutive failure.</summary>
     public TimeSpan AddRateLimited(T item)

@@ -8,8 +8,9 @@ using Placement.Operator.Resources;
 namespace Placement.Operator.Reconciliation;
 
 /// <summary>
-/// What the operator sees of the cluster (one informer per kind it reads or owns) and the writes it makes:
-/// server-side apply under one field manager, deletes, status replaces.
+/// What the operator sees of the cluster (one informer per kind it reads or owns, and direct reads of the Secrets
+/// and pods it needs) and the writes it makes: server-side apply under one field manager, deletes, status replaces.
+/// A write the API server refuses becomes a <see cref="WriteRefusedException"/> naming the object.
 /// </summary>
 public sealed class Cluster
 {
@@ -74,54 +75,89 @@ public sealed class Cluster
     private static V1Patch Apply(object desired) => new(desired, V1Patch.PatchType.ApplyPatch);
 
     public Task<V1ConfigMap> ApplyAsync(V1ConfigMap o, CancellationToken ct) =>
-        client.CoreV1.PatchNamespacedConfigMapAsync(Apply(o), o.Metadata.Name, o.Metadata.NamespaceProperty, fieldManager: FieldManager, force: true, cancellationToken: ct);
+        Refused(o, "apply", client.CoreV1.PatchNamespacedConfigMapAsync(Apply(o), o.Metadata.Name, o.Metadata.NamespaceProperty, fieldManager: FieldManager, force: true, cancellationToken: ct));
 
     public Task<V1PersistentVolumeClaim> ApplyAsync(V1PersistentVolumeClaim o, CancellationToken ct) =>
-        client.CoreV1.PatchNamespacedPersistentVolumeClaimAsync(Apply(o), o.Metadata.Name, o.Metadata.NamespaceProperty, fieldManager: FieldManager, force: true, cancellationToken: ct);
+        Refused(o, "apply", client.CoreV1.PatchNamespacedPersistentVolumeClaimAsync(Apply(o), o.Metadata.Name, o.Metadata.NamespaceProperty, fieldManager: FieldManager, force: true, cancellationToken: ct));
 
     public Task<V1Job> ApplyAsync(V1Job o, CancellationToken ct) =>
-        client.BatchV1.PatchNamespacedJobAsync(Apply(o), o.Metadata.Name, o.Metadata.NamespaceProperty, fieldManager: FieldManager, force: true, cancellationToken: ct);
+        Refused(o, "apply", client.BatchV1.PatchNamespacedJobAsync(Apply(o), o.Metadata.Name, o.Metadata.NamespaceProperty, fieldManager: FieldManager, force: true, cancellationToken: ct));
 
     public Task<V1Deployment> ApplyAsync(V1Deployment o, CancellationToken ct, string fieldManager = FieldManager) =>
-        client.AppsV1.PatchNamespacedDeploymentAsync(Apply(o), o.Metadata.Name, o.Metadata.NamespaceProperty, fieldManager: fieldManager, force: true, cancellationToken: ct);
+        Refused(o, "apply", client.AppsV1.PatchNamespacedDeploymentAsync(Apply(o), o.Metadata.Name, o.Metadata.NamespaceProperty, fieldManager: fieldManager, force: true, cancellationToken: ct));
 
     public Task<V1Service> ApplyAsync(V1Service o, CancellationToken ct) =>
-        client.CoreV1.PatchNamespacedServiceAsync(Apply(o), o.Metadata.Name, o.Metadata.NamespaceProperty, fieldManager: FieldManager, force: true, cancellationToken: ct);
+        Refused(o, "apply", client.CoreV1.PatchNamespacedServiceAsync(Apply(o), o.Metadata.Name, o.Metadata.NamespaceProperty, fieldManager: FieldManager, force: true, cancellationToken: ct));
 
     public Task<V1Ingress> ApplyAsync(V1Ingress o, CancellationToken ct) =>
-        client.NetworkingV1.PatchNamespacedIngressAsync(Apply(o), o.Metadata.Name, o.Metadata.NamespaceProperty, fieldManager: FieldManager, force: true, cancellationToken: ct);
+        Refused(o, "apply", client.NetworkingV1.PatchNamespacedIngressAsync(Apply(o), o.Metadata.Name, o.Metadata.NamespaceProperty, fieldManager: FieldManager, force: true, cancellationToken: ct));
 
     public Task<V2HorizontalPodAutoscaler> ApplyAsync(V2HorizontalPodAutoscaler o, CancellationToken ct) =>
-        client.AutoscalingV2.PatchNamespacedHorizontalPodAutoscalerAsync(Apply(o), o.Metadata.Name, o.Metadata.NamespaceProperty, fieldManager: FieldManager, force: true, cancellationToken: ct);
+        Refused(o, "apply", client.AutoscalingV2.PatchNamespacedHorizontalPodAutoscalerAsync(Apply(o), o.Metadata.Name, o.Metadata.NamespaceProperty, fieldManager: FieldManager, force: true, cancellationToken: ct));
 
     private static readonly V1DeleteOptions Background = new() { PropagationPolicy = "Background" };
 
     public Task DeleteAsync(V1Ingress o, CancellationToken ct) =>
-        IgnoreNotFound(client.NetworkingV1.DeleteNamespacedIngressAsync(o.Metadata.Name, o.Metadata.NamespaceProperty, Background, cancellationToken: ct));
+        Refused(o, "delete", IgnoreNotFound(client.NetworkingV1.DeleteNamespacedIngressAsync(o.Metadata.Name, o.Metadata.NamespaceProperty, Background, cancellationToken: ct)));
 
     public Task DeleteAsync(V2HorizontalPodAutoscaler o, CancellationToken ct) =>
-        IgnoreNotFound(client.AutoscalingV2.DeleteNamespacedHorizontalPodAutoscalerAsync(o.Metadata.Name, o.Metadata.NamespaceProperty, Background, cancellationToken: ct));
+        Refused(o, "delete", IgnoreNotFound(client.AutoscalingV2.DeleteNamespacedHorizontalPodAutoscalerAsync(o.Metadata.Name, o.Metadata.NamespaceProperty, Background, cancellationToken: ct)));
+
+    public Task DeleteAsync(V1ConfigMap o, CancellationToken ct) =>
+        Refused(o, "delete", IgnoreNotFound(client.CoreV1.DeleteNamespacedConfigMapAsync(o.Metadata.Name, o.Metadata.NamespaceProperty, Background, cancellationToken: ct)));
 
     public Task DeleteAsync(V1Job o, CancellationToken ct) =>
-        IgnoreNotFound(client.BatchV1.DeleteNamespacedJobAsync(o.Metadata.Name, o.Metadata.NamespaceProperty, Background, cancellationToken: ct));
+        Refused(o, "delete", IgnoreNotFound(client.BatchV1.DeleteNamespacedJobAsync(o.Metadata.Name, o.Metadata.NamespaceProperty, Background, cancellationToken: ct)));
 
     /// <summary>Replaces the status; fails with 409 Conflict when the resource changed since it was read.</summary>
     public Task ReplaceStatusAsync(PlacementService ps, CancellationToken ct) =>
         client.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync(ps, PlacementService.Group, PlacementService.Version,
             ps.Metadata.NamespaceProperty, PlacementService.Plural, ps.Metadata.Name, fieldManager: FieldManager, cancellationToken: ct);
 
+    /// <summary>A Secret the pods read, or null when it does not exist.</summary>
+    public async Task<V1Secret?> ReadSecretAsync(string @namespace, string name, CancellationToken ct)
+    {
+        try
+        {
+            return await client.CoreV1.ReadNamespacedSecretAsync(name, @namespace, cancellationToken: ct);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The pods with these labels (sync Job pods, API pods); read when needed rather than cached, as pods churn.</summary>
+    public async Task<IList<V1Pod>> ListPodsAsync(string @namespace, string labelSelector, CancellationToken ct) =>
+        (await client.CoreV1.ListNamespacedPodAsync(@namespace, labelSelector: labelSelector, cancellationToken: ct)).Items;
+
     public Task CreateEventAsync(Corev1Event e, CancellationToken ct) =>
         client.CoreV1.CreateNamespacedEventAsync(e, e.Metadata.NamespaceProperty, cancellationToken: ct);
 
-    private static async Task IgnoreNotFound<TResult>(Task<TResult> delete)
+    private static async Task<T> Refused<T>(IKubernetesObject<V1ObjectMeta> o, string verb, Task<T> write)
+    {
+        try
+        {
+            return await write;
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode is not (System.Net.HttpStatusCode.Conflict or System.Net.HttpStatusCode.TooManyRequests))
+        {
+            // Objects from a list carry no kind; the model type knows it.
+            throw new WriteRefusedException(verb, o.Kind ?? (string?)o.GetType().GetField("KubeKind")?.GetValue(null) ?? o.GetType().Name, o.Metadata.Name, e);
+        }
+    }
+
+    private static async Task<bool> IgnoreNotFound<TResult>(Task<TResult> delete)
     {
         try
         {
             await delete;
+            return true;
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
         {
             // Already gone: the goal of a delete.
+            return false;
         }
     }
 }

@@ -19,9 +19,9 @@ public static class SpecValidation
         {
             problems.Add($"metadata.name must be at most {MaxNameLength} characters (it names the database sync Job)");
         }
-        if (string.IsNullOrWhiteSpace(spec.Image))
+        if (spec.Image.Length > 0 && string.IsNullOrWhiteSpace(spec.Image))
         {
-            problems.Add("spec.image must name the Placement API image");
+            problems.Add("spec.image must name the Placement API image, or be left out for the operator's default");
         }
         var sqlite = spec.Database.ConnectionSecretRef is null;
         if (sqlite && spec.Autoscaling is { MaxReplicas: > 1 })

@@ -9,14 +9,18 @@ public static class StatusCalculator
 {
     public sealed record Result(PlacementServiceStatus Status, List<V1Condition> Transitions);
 
-    public static Result Invalid(PlacementService ps, IReadOnlyList<string> problems, DateTime now)
+    /// <summary>
+    /// The reconcile stopped at a problem only a human can fix (<see cref="Conditions.InvalidSpec"/>,
+    /// <see cref="Conditions.SecretMissing"/>, <see cref="Conditions.WriteRefused"/>): Degraded and not Ready, saying why;
+    /// the other conditions keep what they said of the objects, which are as they were.
+    /// </summary>
+    public static Result Blocked(PlacementService ps, string reason, string message, DateTime now)
     {
         var status = CopyOf(ps.Status);
         var conditions = status.Conditions!;
-        var message = string.Join("; ", problems);
         var transitions = new List<string>();
-        Track(transitions, Conditions.Set(conditions, Conditions.Degraded, true, "InvalidSpec", message, ps.Metadata.Generation, now), Conditions.Degraded);
-        Track(transitions, Conditions.Set(conditions, Conditions.Ready, false, "InvalidSpec", message, ps.Metadata.Generation, now), Conditions.Ready);
+        Track(transitions, Conditions.Set(conditions, Conditions.Degraded, true, reason, message, ps.Metadata.Generation, now), Conditions.Degraded);
+        Track(transitions, Conditions.Set(conditions, Conditions.Ready, false, reason, message, ps.Metadata.Generation, now), Conditions.Ready);
         status.ObservedGeneration = ps.Metadata.Generation;
         return new(status, [.. transitions.Select(t => Conditions.Find(conditions, t)!)]);
     }
@@ -37,6 +41,10 @@ public static class StatusCalculator
         var rolledOut = deployment is not null
             && deploymentStatus?.ObservedGeneration >= deployment.Metadata.Generation
             && updated == desired && (deploymentStatus.Replicas ?? 0) == desired && available >= desired;
+        // A template that every replica once ran is serving: more or fewer replicas (the autoscaler, a restarted pod)
+        // are not a rollout, and do not make the service unready while any replica is available.
+        var templateHash = deployment is null ? null : ApiDeployment.TemplateHashOf(deployment);
+        var rollingOut = deployment is not null && !rolledOut && (templateHash is null || templateHash != status.CurrentTemplateHash);
         var stuck = deploymentStatus?.Conditions?.FirstOrDefault(c =>
             (c.Type == "Progressing" && c.Status == "False") || (c.Type == "ReplicaFailure" && c.Status == "True"));
 
@@ -48,8 +56,11 @@ public static class StatusCalculator
             case SyncPhase.Running:
                 Set(Conditions.DatabaseSynced, false, "Syncing", sync.Message);
                 break;
+            case SyncPhase.Blocked:
+                Set(Conditions.DatabaseSynced, false, Conditions.SyncBlocked, sync.Message);
+                break;
             default:
-                Set(Conditions.DatabaseSynced, false, "SyncFailed", sync.Message);
+                Set(Conditions.DatabaseSynced, false, Conditions.SyncFailed, sync.Message);
                 break;
         }
 
@@ -70,23 +81,32 @@ public static class StatusCalculator
         {
             Set(Conditions.Progressing, true, "Syncing", sync.Message);
         }
-        else if (deployment is not null && !rolledOut && stuck is null && sync.Phase == SyncPhase.Succeeded)
+        else if (rollingOut && stuck is null && sync.Phase == SyncPhase.Succeeded)
         {
             Set(Conditions.Progressing, true, "RollingOut", $"{updated} of {desired} API replicas updated, {available} available");
         }
         else
         {
-            Set(Conditions.Progressing, false, sync.Phase == SyncPhase.Failed ? "SyncFailed" : "RolledOut",
-                sync.Phase == SyncPhase.Failed ? sync.Message : "no change in progress");
+            var (reason, message) = sync.Phase switch
+            {
+                SyncPhase.Failed => (Conditions.SyncFailed, sync.Message),
+                SyncPhase.Blocked => (Conditions.SyncBlocked, sync.Message),
+                _ => ("RolledOut", "no change in progress"),
+            };
+            Set(Conditions.Progressing, false, reason, message);
         }
 
         if (sync.Phase == SyncPhase.Failed)
         {
-            Set(Conditions.Degraded, true, "SyncFailed", sync.Message);
+            Set(Conditions.Degraded, true, Conditions.SyncFailed, sync.Message);
+        }
+        else if (sync.Phase == SyncPhase.Blocked)
+        {
+            Set(Conditions.Degraded, true, Conditions.SyncBlocked, sync.Message);
         }
         else if (stuck is not null)
         {
-            Set(Conditions.Degraded, true, "RolloutStuck", $"Deployment {stuck.Type}: {stuck.Reason}: {stuck.Message}");
+            Set(Conditions.Degraded, true, Conditions.RolloutStuck, $"Deployment {stuck.Type}: {stuck.Reason}: {stuck.Message}");
         }
         else
         {
@@ -98,6 +118,7 @@ public static class StatusCalculator
             var image = deployment!.Spec.Template.Spec.Containers[0].Image;
             status.CurrentImage = image;
             status.CurrentVersion = Naming.VersionOf(image);
+            status.CurrentTemplateHash = templateHash;
         }
         status.Url = ApiService.Url(ps);
         status.Replicas = deploymentStatus?.Replicas ?? 0;
@@ -134,6 +155,7 @@ public static class StatusCalculator
         ReadyReplicas = status?.ReadyReplicas,
         CurrentVersion = status?.CurrentVersion,
         CurrentImage = status?.CurrentImage,
+        CurrentTemplateHash = status?.CurrentTemplateHash,
         Url = status?.Url,
     };
 }

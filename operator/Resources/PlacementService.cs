@@ -44,12 +44,10 @@ public sealed class PlacementService : IKubernetesObject<V1ObjectMeta>
     "auth.strategy keystone needs auth.keystone settings")]
 public sealed class PlacementServiceSpec
 {
-    public const string DefaultImage = "placement-api:latest";
-
-    [Description("The Placement API image with its tag. The tag is the version shown in status; editing it upgrades (database sync with the new image, then a rolling update).")]
+    [Description("The Placement API image with its tag. The tag is the version shown in status; editing it upgrades (database sync with the new image, then a rolling update). Unset: the image of the operator's release (its PLACEMENT_API_IMAGE), so upgrading the operator upgrades the service.")]
     [MinLength(1)]
     [JsonPropertyName("image")]
-    public string Image { get; set; } = DefaultImage;
+    public string Image { get; set; } = "";
 
     [Description("Fixed number of API pods, used when autoscaling is not set.")]
     [Range(0, 100)]
@@ -280,6 +278,10 @@ public sealed class PlacementServiceStatus
 
     [JsonPropertyName("currentImage")]
     public string? CurrentImage { get; set; }
+
+    [Description("Hash of the API pod template every replica ran when the last rollout completed. A Deployment with another template is rolling out; one with this template that changes its replica count is only scaling.")]
+    [JsonPropertyName("currentTemplateHash")]
+    public string? CurrentTemplateHash { get; set; }
 
     [JsonPropertyName("url")]
     public string? Url { get; set; }

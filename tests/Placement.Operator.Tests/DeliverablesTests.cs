@@ -1,5 +1,6 @@
 using k8s;
 using k8s.Models;
+using Placement.Operator.Controller;
 using Placement.Operator.Reconciliation;
 using Placement.Operator.Resources;
 
@@ -49,6 +50,19 @@ public class DeliverablesTests
         Assert.Equal("/healthz", container.LivenessProbe.HttpGet.Path);
         Assert.Equal(options.HttpPort, container.Ports.Single().ContainerPort);
         Assert.True(container.SecurityContext.ReadOnlyRootFilesystem);
+    }
+
+    [Fact]
+    public void Install_pins_the_operator_and_the_default_api_image_to_this_release()
+    {
+        var deployment = KubernetesYaml.Deserialize<V1Deployment>(RepositoryFiles.Read("config", "manager", "manager.yaml"));
+        var container = deployment.Spec.Template.Spec.Containers.Single();
+        var release = OperatorOptions.ReleaseImage.Split(':')[1];
+
+        Assert.Equal(OperatorOptions.ReleaseImage, container.Env.Single(e => e.Name == OperatorOptions.DefaultImageVariable).Value);
+        Assert.Equal($"placement-operator:{release}", container.Image);
+        Assert.Contains($"newTag: {release}", RepositoryFiles.Read("config", "default", "kustomization.yaml"), StringComparison.Ordinal);
+        Assert.DoesNotContain(":latest", RepositoryFiles.Read("config", "samples", "placementservice_autoscaled.yaml"), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -57,11 +57,12 @@ public class FakeApiServerTests
         ps = await Read(client);
         Assert.Null(ps.Status);
 
+        var image = ps.Spec.Image;
         ps.Spec.Image = "ignored:1";
         ps.Status = new PlacementServiceStatus { CurrentVersion = "kept" };
         await client.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync(ps, PlacementService.Group, PlacementService.Version, Ns, PlacementService.Plural, "p");
         ps = await Read(client);
-        Assert.Equal(PlacementServiceSpec.DefaultImage, ps.Spec.Image);
+        Assert.Equal(image, ps.Spec.Image);
         Assert.Equal("kept", ps.Status!.CurrentVersion);
     }
 

@@ -42,7 +42,7 @@ public sealed class OperatorHarness : IAsyncDisposable
         }
     }
 
-    public RunningOperator StartOperator(string identity = "operator-a", bool leaderElection = false)
+    public RunningOperator StartOperator(string identity = "operator-a", bool leaderElection = false, Action<OperatorOptions>? configure = null)
     {
         var client = Server.Client(userAgent: identity);
         var options = new OperatorOptions
@@ -55,7 +55,10 @@ public sealed class OperatorHarness : IAsyncDisposable
             RetryPeriod = TimeSpan.FromMilliseconds(200),
             RetryBaseDelay = TimeSpan.FromMilliseconds(20),
             RetryMaxDelay = TimeSpan.FromMilliseconds(500),
+            SecretRecheckInterval = TimeSpan.FromMilliseconds(200),
+            PodRecheckInterval = TimeSpan.FromMilliseconds(100),
         };
+        configure?.Invoke(options);
         var stop = new CancellationTokenSource();
         var placementOperator = new PlacementOperator(client, options, NullLoggerFactory.Instance, new OperatorHealth(), TimeProvider.System);
         var running = new RunningOperator(identity, stop, Task.Run(() => placementOperator.RunAsync(stop.Token)), client);
@@ -141,9 +144,27 @@ public sealed class OperatorHarness : IAsyncDisposable
         await EventuallyAsync(() => All("jobs").Select(j => KubernetesJson.Deserialize<V1Job>(j.ToJsonString()))
             .FirstOrDefault(j => j.Metadata.Name.StartsWith($"{name}-db-sync-", StringComparison.Ordinal) && j.Status?.Conditions is null), "a running db sync Job");
 
-    /// <summary>Creates a service and drives it to Ready: sync Job succeeds, Deployment rolls out.</summary>
+    /// <summary>The user's Secret with one key, as `kubectl create secret generic NAME --from-literal=KEY=VALUE` makes it.</summary>
+    public async Task PutSecretAsync(string name, string key, string value)
+    {
+        var secret = new V1Secret { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = Namespace }, Data = new Dictionary<string, byte[]> { [key] = System.Text.Encoding.UTF8.GetBytes(value) } };
+        if (Get<V1Secret>("secrets", name) is null)
+        {
+            await Client.CoreV1.CreateNamespacedSecretAsync(secret, Namespace);
+        }
+        else
+        {
+            await Client.CoreV1.ReplaceNamespacedSecretAsync(secret, name, Namespace);
+        }
+    }
+
+    /// <summary>Creates the Secrets a service references and the service, and drives it to Ready: sync Job succeeds, Deployment rolls out.</summary>
     public async Task<PlacementService> CreateReadyAsync(PlacementService ps)
     {
+        foreach (var reference in Placement.Operator.Builders.Settings.SecretInputs(ps.Spec).Values)
+        {
+            await PutSecretAsync(reference.Name, reference.Key, $"value of {reference.Name}");
+        }
         await CreateAsync(ps);
         var job = await SyncJobAsync(ps.Metadata.Name);
         FinishJob(job.Metadata.Name, succeeded: true);

@@ -65,6 +65,13 @@ public class RbacTests
                 : cluserWide.Any(r => r.Allows(call.Group, call.Resource, call.Verb));
             Assert.True(allowed, $"{call.Verb} {call.Group}/{call.Resource} is not granted");
         }
-        Assert.DoesNotContain(cluserWide, r => r.Resources.Contains("secrets"));
+        // Owner references with blockOwnerDeletion need update on the owner's finalizers where the
+        // OwnerReferencesPermissionEnforcement admission plugin runs (OpenShift): without it every create is refused.
+        var blocking = cluster.All("deployments").Concat(cluster.All("jobs")).Concat(cluster.All("configmaps"))
+            .SelectMany(o => o["metadata"]!["ownerReferences"]!.AsArray()).Any(r => (bool?)r!["blockOwnerDeletion"] == true);
+        Assert.True(blocking);
+        Assert.Contains(cluserWide, r => r.Allows(PlacementService.Group, $"{PlacementService.Plural}/finalizers", "update"));
+        // Secrets are read one by one, by name: never listed or watched, never written.
+        Assert.Equal(["get"], cluserWide.Where(r => r.Resources.Contains("secrets")).SelectMany(r => r.Verbs));
     }
 }

@@ -4,6 +4,7 @@ using k8s;
 using k8s.Models;
 using Placement.Operator.Reconciliation;
 using Placement.Operator.Resources;
+using Placement.Operator.Tests.FakeApi;
 using static Placement.Operator.Tests.OperatorHarness;
 
 namespace Placement.Operator.Tests;
@@ -37,14 +38,15 @@ public class ReconcileTests
 
         var ready = await cluster.ConditionAsync(Conditions.Ready, "True");
         var status = cluster.Service().Status!;
-        Assert.Equal("latest", status.CurrentVersion);
+        Assert.Equal("0.1.0", status.CurrentVersion);
         Assert.Equal("http://placement.local/", status.Url);
         Assert.Equal(1, status.ReadyReplicas);
         Assert.Equal(cluster.Service().Metadata.Generation, status.ObservedGeneration);
         Assert.Contains("serving at http://placement.local/", ready.Message);
         Assert.NotNull(cluster.Get<V1Service>("services", "placement"));
         Assert.NotNull(cluster.Get<V1Ingress>("ingresses", "placement"));
-        Assert.NotNull(cluster.Get<V1ConfigMap>("configmaps", "placement-config"));
+        Assert.Single(cluster.All("configmaps"));
+        Assert.Equal(true, cluster.Get<V1ConfigMap>("configmaps", Placement.Operator.Builders.Settings.ConfigMapName(cluster.Service()))!.Immutable);
         Assert.NotNull(cluster.Get<V1PersistentVolumeClaim>("persistentvolumeclaims", "placement-sqlite"));
         Assert.Null(cluster.Get<V2HorizontalPodAutoscaler>("horizontalpodautoscalers", "placement"));
         Assert.Equal(1, deployment.Spec.Replicas);
@@ -63,7 +65,7 @@ public class ReconcileTests
         cluster.StartOperator();
         await cluster.CreateReadyAsync(NewService());
         var deploymentVersion = cluster.Get<V1Deployment>("deployments", "placement")!.Metadata.ResourceVersion;
-        int ConfigMapApplies() => cluster.Server.Requests.Count(r => r.Method == "PATCH" && r.Path.EndsWith("/configmaps/placement-config", StringComparison.Ordinal));
+        int ConfigMapApplies() => cluster.Server.Requests.Count(r => r.Method == "PATCH" && r.Path.Contains("/configmaps/placement-config-", StringComparison.Ordinal));
         int StatusWrites() => cluster.Server.Requests.Count(r => r.Method == "PUT" && r.Path.EndsWith("/status", StringComparison.Ordinal));
         var statusWrites = StatusWrites();
 
@@ -95,24 +97,37 @@ public class ReconcileTests
         cluster.RollOut();
 
         await cluster.ConditionAsync(Conditions.Ready, "True");
-        Assert.Equal("placement-api:latest", cluster.Get<V1Deployment>("deployments", "placement")!.Spec.Template.Spec.Containers[0].Image);
+        Assert.Equal(Controller.OperatorOptions.ReleaseImage, cluster.Get<V1Deployment>("deployments", "placement")!.Spec.Template.Spec.Containers[0].Image);
     }
 
     [Fact]
-    public async Task Scaling_changes_the_replica_count_without_a_new_database_sync()
+    public async Task Scaling_changes_the_replica_count_without_a_new_database_sync_and_stays_ready()
     {
         await using var cluster = await StartAsync();
         cluster.StartOperator();
         await cluster.CreateReadyAsync(ExternalDatabase());
+        var events = cluster.All("events").Count;
 
         await cluster.PatchSpecAsync("placement", new JsonObject { ["replicas"] = 3 });
         await EventuallyAsync(() => cluster.Get<V1Deployment>("deployments", "placement")!.Spec.Replicas == 3, "3 replicas");
-        await cluster.ConditionAsync(Conditions.Ready, "False", "RollingOut");
-        cluster.RollOut();
-        await cluster.ConditionAsync(Conditions.Ready, "True");
+        // The Deployment controller has made two more pods, not yet ready: a scale-up, not a rollout.
+        cluster.Server.Store.Mutate(ResourceKind.ByPlural("deployments"), Namespace, "placement", d => d["status"] = new JsonObject
+        {
+            ["observedGeneration"] = d["metadata"]!["generation"]!.DeepClone(),
+            ["replicas"] = 3,
+            ["updatedReplicas"] = 3,
+            ["readyReplicas"] = 1,
+            ["availableReplicas"] = 1,
+        });
+        await cluster.ConditionAsync(Conditions.Available, "True", "MinimumReplicasAvailable");
+        await EventuallyAsync(() => Conditions.Find(cluster.Service().Status!.Conditions, Conditions.Available)!.Message.StartsWith("1 of 3", StringComparison.Ordinal), "1 of 3 available");
+        Assert.Equal("True", Conditions.Find(cluster.Service().Status!.Conditions, Conditions.Ready)!.Status);
+        Assert.Equal("False", Conditions.Find(cluster.Service().Status!.Conditions, Conditions.Progressing)!.Status);
 
-        Assert.Equal(3, cluster.Service().Status!.ReadyReplicas);
+        cluster.RollOut();
+        await EventuallyAsync(() => cluster.Service().Status!.ReadyReplicas == 3, "3 ready replicas");
         Assert.Single(cluster.All("jobs"));
+        Assert.Equal(events, cluster.All("events").Count);
     }
 
     [Fact]
@@ -237,11 +252,12 @@ public class ReconcileTests
         await cluster.Client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(
             "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"placement-api\",\"image\":\"evil:1\"}]}}}}", V1Patch.PatchType.MergePatch), "placement", Namespace);
         await cluster.Client.CoreV1.DeleteNamespacedServiceAsync("placement", Namespace);
-        await cluster.Client.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("{\"data\":{\"OS_API__AUTH_STRATEGY\":\"keystone\"}}", V1Patch.PatchType.MergePatch), "placement-config", Namespace);
+        var configMap = (string)cluster.All("configmaps").Single()["metadata"]!["name"]!;
+        await cluster.Client.CoreV1.DeleteNamespacedConfigMapAsync(configMap, Namespace);
 
         await EventuallyAsync(() => cluster.Get<V1Deployment>("deployments", "placement")!.Spec.Template.Spec.Containers.Single().Image == "placement-api:1.0", "the image restored");
         await cluster.EventuallyAsync<V1Service>("services", "placement");
-        await EventuallyAsync(() => cluster.Get<V1ConfigMap>("configmaps", "placement-config")!.Data["OS_API__AUTH_STRATEGY"] == "noauth2", "the setting restored");
+        await EventuallyAsync(() => cluster.Get<V1ConfigMap>("configmaps", configMap)?.Data["OS_API__AUTH_STRATEGY"] == "noauth2", "the settings restored");
     }
 
     [Fact]

@@ -94,9 +94,9 @@ public class StatusCalculatorTests
     {
         V1Job Job(V1JobStatus status) => new() { Metadata = new V1ObjectMeta { Name = "j" }, Status = status };
 
-        Assert.Equal(SyncPhase.Running, DatabaseSync.Of(Job(new V1JobStatus { Active = 1 })).Phase);
-        Assert.Equal(SyncPhase.Succeeded, DatabaseSync.Of(Job(new V1JobStatus { Succeeded = 1 })).Phase);
-        var failed = DatabaseSync.Of(Job(new V1JobStatus { Conditions = [new V1JobCondition { Type = "Failed", Status = "True", Reason = "DeadlineExceeded", Message = "Job was active longer than specified deadline" }] }));
+        Assert.Equal(SyncPhase.Running, DatabaseSync.Of(Job(new V1JobStatus { Active = 1 }), []).Phase);
+        Assert.Equal(SyncPhase.Succeeded, DatabaseSync.Of(Job(new V1JobStatus { Succeeded = 1 }), []).Phase);
+        var failed = DatabaseSync.Of(Job(new V1JobStatus { Conditions = [new V1JobCondition { Type = "Failed", Status = "True", Reason = "DeadlineExceeded", Message = "Job was active longer than specified deadline" }] }), []);
         Assert.Equal(SyncPhase.Failed, failed.Phase);
         Assert.Contains("DeadlineExceeded: Job was active longer than specified deadline", failed.Message);
     }

@@ -49,4 +49,20 @@ public class WorkQueueTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         Assert.Equal("a", await queue.TakeAsync(timeout.Token));
     }
+
+    [Fact]
+    public async Task Delayed_adds_of_one_key_keep_only_the_earliest()
+    {
+        using var queue = Queue();
+        queue.AddAfter("a", TimeSpan.FromMilliseconds(200));
+        queue.AddAfter("a", TimeSpan.FromMilliseconds(50));
+        queue.AddAfter("a", TimeSpan.FromMilliseconds(100));
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        queue.Done(await queue.TakeAsync(timeout.Token));
+        await Task.Delay(400);
+
+        // Periodic requeues (one per reconcile) must not pile up: the later ones were dropped, not queued again.
+        Assert.Equal(0, queue.Count);
+    }
 }

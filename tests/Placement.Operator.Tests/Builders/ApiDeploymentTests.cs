@@ -8,7 +8,7 @@ public class ApiDeploymentTests
     [Fact]
     public void Runs_the_api_hardened_with_probes_on_root()
     {
-        var deployment = ApiDeployment.Build(Service(s => s.Image = "registry/placement-api:2.1"));
+        var deployment = ApiDeployment.Build(Service(s => s.Image = "registry/placement-api:2.1"), SampleRevision);
         var pod = deployment.Spec.Template.Spec;
         var container = pod.Containers.Single();
 
@@ -31,7 +31,7 @@ public class ApiDeploymentTests
     [Fact]
     public void Embedded_sqlite_lives_on_the_claim_and_pods_are_replaced_not_rolled()
     {
-        var deployment = ApiDeployment.Build(Service());
+        var deployment = ApiDeployment.Build(Service(), SampleRevision);
         var volume = deployment.Spec.Template.Spec.Volumes.Single(v => v.PersistentVolumeClaim is not null);
 
         Assert.Equal("placement-sqlite", volume.PersistentVolumeClaim.ClaimName);
@@ -42,7 +42,7 @@ public class ApiDeploymentTests
     [Fact]
     public void External_database_rolls_without_downtime_and_mounts_no_claim()
     {
-        var deployment = ApiDeployment.Build(Service(ExternalDatabase));
+        var deployment = ApiDeployment.Build(Service(ExternalDatabase), SampleRevision);
 
         Assert.DoesNotContain(deployment.Spec.Template.Spec.Volumes, v => v.PersistentVolumeClaim is not null);
         Assert.Equal("RollingUpdate", deployment.Spec.Strategy.Type);
@@ -52,28 +52,28 @@ public class ApiDeploymentTests
     [Fact]
     public void Replicas_are_left_to_the_autoscaler_when_autoscaling()
     {
-        Assert.Equal(3, ApiDeployment.Build(Service(s => { ExternalDatabase(s); s.Replicas = 3; })).Spec.Replicas);
-        Assert.Null(ApiDeployment.Build(Service(s => { ExternalDatabase(s); s.Autoscaling = new(); })).Spec.Replicas);
+        Assert.Equal(3, ApiDeployment.Build(Service(s => { ExternalDatabase(s); s.Replicas = 3; }), SampleRevision).Spec.Replicas);
+        Assert.Null(ApiDeployment.Build(Service(s => { ExternalDatabase(s); s.Autoscaling = new(); }), SampleRevision).Spec.Replicas);
     }
 
     [Fact]
-    public void The_settings_hash_on_the_template_changes_with_the_settings_only()
+    public void The_template_carries_its_revision_and_the_deployment_the_hash_of_its_template()
     {
-        string Hash(Action<Resources.PlacementServiceSpec> customise) =>
-            ApiDeployment.Build(Service(customise)).Spec.Template.Metadata.Annotations[Naming.ConfigHashAnnotation];
+        var deployment = ApiDeployment.Build(Service(), SampleRevision);
+        var hash = ApiDeployment.TemplateHashOf(deployment);
 
-        var plain = Hash(_ => { });
-        Assert.Equal(plain, Hash(s => s.Ingress.Host = "elsewhere"));
-        Assert.NotEqual(plain, Hash(s => s.Config.Env = new() { ["OS_API__MAX_LIMIT"] = "100" }));
-        Assert.NotEqual(plain, Hash(s => s.Config.Policy = "\"placement:resource_providers:list\": \"\""));
-        Assert.NotEqual(plain, Hash(Keystone));
+        Assert.Equal(SampleRevision, deployment.Spec.Template.Metadata.Annotations[Naming.RevisionAnnotation]);
+        Assert.NotNull(hash);
+        Assert.Equal(hash, ApiDeployment.TemplateHashOf(ApiDeployment.Build(Service(s => s.Replicas = 0), SampleRevision)));
+        Assert.NotEqual(hash, ApiDeployment.TemplateHashOf(ApiDeployment.Build(Service(), "9876543210")));
+        Assert.NotEqual(hash, ApiDeployment.TemplateHashOf(ApiDeployment.Build(Service(s => s.NodeSelector = new() { ["disk"] = "ssd" }), SampleRevision)));
     }
 
     [Fact]
     public void Selector_picks_api_pods_only()
     {
-        var deployment = ApiDeployment.Build(Service());
-        var job = DbSyncJob.Build(Service());
+        var deployment = ApiDeployment.Build(Service(), SampleRevision);
+        var job = DbSyncJob.Build(Service(), SampleRevision, null);
 
         Assert.All(deployment.Spec.Selector.MatchLabels, l => Assert.Equal(l.Value, deployment.Spec.Template.Metadata.Labels[l.Key]));
         Assert.Contains(deployment.Spec.Selector.MatchLabels, l => job.Spec.Template.Metadata.Labels[l.Key] != l.Value);
@@ -87,7 +87,7 @@ public class ApiDeploymentTests
             s.NodeSelector = new() { ["disk"] = "ssd" };
             s.Tolerations = [new k8s.Models.V1Toleration { Key = "dedicated", OperatorProperty = "Exists" }];
             s.ImagePullSecrets = [new Resources.LocalObjectReference { Name = "regcred" }];
-        })).Spec.Template.Spec;
+        }), SampleRevision).Spec.Template.Spec;
 
         Assert.Equal("ssd", pod.NodeSelector["disk"]);
         Assert.Equal("dedicated", pod.Tolerations.Single().Key);

@@ -72,7 +72,7 @@ public class NetworkTests
         var hpa = ApiAutoscaler.Build(ps, ps.Spec.Autoscaling!);
 
         Assert.Equal((1, 10, 50), (hpa.Spec.MinReplicas, hpa.Spec.MaxReplicas, hpa.Spec.Metrics.Single().Resource.Target.AverageUtilization));
-        Assert.Equal("250m", ApiDeployment.Build(ps).Spec.Template.Spec.Containers[0].Resources.Requests["cpu"].ToString());
+        Assert.Equal("250m", ApiDeployment.Build(ps, SampleRevision).Spec.Template.Spec.Containers[0].Resources.Requests["cpu"].ToString());
     }
 
     [Fact]

@@ -5,6 +5,8 @@ namespace Placement.Operator.Tests.Builders;
 
 internal static class Samples
 {
+    public const string SampleRevision = "0123456789";
+
     public static PlacementService Service(Action<PlacementServiceSpec>? customise = null)
     {
         var ps = new PlacementService

@@ -51,13 +51,25 @@ public class SettingsTests
             s.Config.Env = new() { ["OS_API__AUTH_STRATEGY"] = "keystone", ["OS_API__MAX_LIMIT"] = "50" };
         });
         var configMap = Settings.ConfigMap(ps);
-        var pod = ApiDeployment.Build(ps).Spec.Template.Spec;
+        var pod = ApiDeployment.Build(ps, SampleRevision).Spec.Template.Spec;
 
         Assert.Equal("/etc/placement/policy.yaml", configMap.Data["OS_OSLO_POLICY__POLICY_FILE"]);
         Assert.Equal(ps.Spec.Config.Policy, configMap.Data["policy.yaml"]);
         Assert.Contains(pod.Containers[0].VolumeMounts, m => m.MountPath == "/etc/placement" && m.ReadOnlyProperty == true);
         Assert.Equal("keystone", configMap.Data["OS_API__AUTH_STRATEGY"]);
         Assert.Equal("50", configMap.Data["OS_API__MAX_LIMIT"]);
-        Assert.Contains(pod.Containers[0].Env, e => e.Name == "OS_API__MAX_LIMIT" && e.ValueFrom.ConfigMapKeyRef.Name == "placement-config");
+        Assert.Contains(pod.Containers[0].Env, e => e.Name == "OS_API__MAX_LIMIT" && e.ValueFrom.ConfigMapKeyRef.Name == configMap.Metadata.Name);
+    }
+
+    [Fact]
+    public void Each_content_has_its_own_immutable_config_map()
+    {
+        var plain = Settings.ConfigMap(Service());
+        var other = Settings.ConfigMap(Service(s => s.Config.Env = new() { ["OS_API__MAX_LIMIT"] = "50" }));
+
+        Assert.True(plain.Immutable);
+        Assert.StartsWith("placement-config-", plain.Metadata.Name);
+        Assert.NotEqual(plain.Metadata.Name, other.Metadata.Name);
+        Assert.Equal(plain.Metadata.Name, Settings.ConfigMap(Service(s => s.Replicas = 0)).Metadata.Name);
     }
 }

@@ -20,6 +20,7 @@ public sealed class FakeApiServer : IAsyncDisposable
 
     private readonly WebApplication app;
     private readonly ConcurrentQueue<(string Method, string Plural, bool Status, HttpStatusCode Code)> injectedFailures = new();
+    private readonly ConcurrentDictionary<string, string> deniedWrites = new();
 
     private FakeApiServer(WebApplication app)
     {
@@ -51,6 +52,17 @@ public sealed class FakeApiServer : IAsyncDisposable
     public void FailNext(string method, string plural, bool status, HttpStatusCode code) =>
         injectedFailures.Enqueue((method, plural, status, code));
 
+    /// <summary>
+    /// Refuses every write of one kind with this message, as a validating admission webhook does, until
+    /// <see cref="AdmitWrites"/>. kube-apiserver prefixes the webhook's message and keeps its code, 400 when it gave
+    /// none (staging/src/k8s.io/apiserver/pkg/admission/plugin/webhook/errors/statuserror.go, ToStatusErr); ingress-nginx
+    /// gives none, so `kubectl apply` prints "Error from server (BadRequest)".
+    /// </summary>
+    public void DenyWrites(string plural, string webhook, string reason) =>
+        deniedWrites[plural] = $"admission webhook \"{webhook}\" denied the request: {reason}";
+
+    public void AdmitWrites(string plural) => deniedWrites.TryRemove(plural, out _);
+
     public async ValueTask DisposeAsync()
     {
         Store.CloseWatches();
@@ -71,6 +83,10 @@ public sealed class FakeApiServer : IAsyncDisposable
                 && failure.Status == route.Status && injectedFailures.TryDequeue(out _))
             {
                 throw new ApiException(failure.Code, failure.Code.ToString(), $"injected failure {failure.Code}");
+            }
+            if (request.Method is "POST" or "PUT" or "PATCH" && deniedWrites.TryGetValue(route.Kind.Plural, out var denial))
+            {
+                throw new ApiException(HttpStatusCode.BadRequest, "BadRequest", denial);
             }
             if (watch)
             {

@@ -9,6 +9,7 @@ public sealed record ResourceKind(string Group, string Version, string Plural, s
     [
         new("", "v1", "configmaps", "ConfigMap", false),
         new("", "v1", "secrets", "Secret", false),
+        new("", "v1", "pods", "Pod", true),
         new("", "v1", "services", "Service", true),
         new("", "v1", "events", "Event", false),
         new("", "v1", "persistentvolumeclaims", "PersistentVolumeClaim", true),
