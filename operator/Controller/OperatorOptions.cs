@@ -29,9 +29,12 @@ public sealed class OperatorOptions
     /// <summary>How often the pods of a running database sync are looked at (they are not watched).</summary>
     public TimeSpan PodRecheckInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long writes may fail with server errors (5xx) before status reports it.</summary>
+    public TimeSpan ServerErrorGracePeriod { get; set; } = TimeSpan.FromSeconds(30);
+
     public const string DefaultImageVariable = "PLACEMENT_API_IMAGE";
 
-    public static string ReleaseImage =>
+    public static readonly string ReleaseImage =
         "placement-api:" + (typeof(OperatorOptions).Assembly
             .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
             .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().Single().InformationalVersion.Split('+')[0]);

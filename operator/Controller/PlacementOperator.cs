@@ -64,7 +64,13 @@ public sealed class PlacementOperator(IKubernetes client, OperatorOptions option
         health.Ready = false;
         OperatorMetrics.Leader.Set(1);
         var cluster = new Cluster(client, loggers, options.WatchTimeout);
-        var reconciler = new PlacementServiceReconciler(cluster, new EventRecorder(cluster, options.Identity, loggers.CreateLogger<EventRecorder>()), options, clock);
+        var events = new EventRecorder(cluster, options.Identity, loggers.CreateLogger<EventRecorder>());
+        var reconciler = new PlacementServiceReconciler(cluster, events, options, clock);
+        cluster.Unreadable += (ps, error) =>
+        {
+            logger.LogError("PlacementService {Namespace}/{Name} cannot be read and is not reconciled: {Error}", ps.Metadata.NamespaceProperty, ps.Metadata.Name, error);
+            _ = events.RecordAsync(ps, "Warning", "Unreadable", $"the operator cannot read this resource and does not reconcile it: {error}", ct);
+        };
         using var queue = new WorkQueue<(string Namespace, string Name)>(options.RetryBaseDelay, options.RetryMaxDelay);
 
         foreach (var informer in cluster.All)

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -40,10 +41,15 @@ public sealed class Cluster
                 loggers.CreateLogger($"Informer.{kind}"),
                 TimeSpan.FromSeconds(1));
 
-        PlacementServices = Make<PlacementService, PlacementServiceList>("PlacementService", (rv, watch, t, ct) =>
-            client.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync<PlacementServiceList>(
+        PlacementServices = new Informer<PlacementService>("PlacementService", ListReadablePlacementServicesAsync,
+#pragma warning disable CS0618
+            (version, onError, ct) => client.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync<PlacementServiceList>(
                 PlacementService.Group, PlacementService.Version, PlacementService.Plural,
-                allowWatchBookmarks: watch, resourceVersion: rv, timeoutSeconds: t, watch: watch, cancellationToken: ct));
+                allowWatchBookmarks: true, resourceVersion: version, timeoutSeconds: timeout, watch: true, cancellationToken: ct)
+                .WatchAsync<PlacementService, PlacementServiceList>(onError, ct),
+#pragma warning restore CS0618
+            loggers.CreateLogger("Informer.PlacementService"),
+            TimeSpan.FromSeconds(1));
         Deployments = Make<V1Deployment, V1DeploymentList>("Deployment", (rv, watch, t, ct) =>
             client.AppsV1.ListDeploymentForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: watch, labelSelector: OwnedSelector, resourceVersion: rv, timeoutSeconds: t, watch: watch, cancellationToken: ct));
         Jobs = Make<V1Job, V1JobList>("Job", (rv, watch, t, ct) =>
@@ -61,6 +67,12 @@ public sealed class Cluster
     }
 
     public Informer<PlacementService> PlacementServices { get; }
+
+    /// <summary>
+    /// Raised for a stored PlacementService that does not fit the operator's types (one stored before the CRD's schema
+    /// typed that field, say): it is left out, with the reason, rather than failing the list of every other one.
+    /// </summary>
+    public event Action<PlacementService, string>? Unreadable;
     public Informer<V1Deployment> Deployments { get; }
     public Informer<V1Job> Jobs { get; }
     public Informer<V1Service> Services { get; }
@@ -71,6 +83,26 @@ public sealed class Cluster
 
     /// <summary>Every informer: PlacementServices and the kinds the operator makes (a change to one of those wakes its owner).</summary>
     public IReadOnlyList<IInformer> All => [PlacementServices, Deployments, Jobs, Services, Ingresses, Autoscalers, ConfigMaps, VolumeClaims];
+
+    private async Task<(IList<PlacementService> Items, string ResourceVersion)> ListReadablePlacementServicesAsync(CancellationToken ct)
+    {
+        using var response = await client.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync<JsonElement>(
+            PlacementService.Group, PlacementService.Version, PlacementService.Plural, cancellationToken: ct);
+        var readable = new List<PlacementService>();
+        foreach (var item in response.Body.GetProperty("items").EnumerateArray())
+        {
+            try
+            {
+                readable.Add(KubernetesJson.Deserialize<PlacementService>(item.GetRawText()));
+            }
+            catch (JsonException e)
+            {
+                var metadata = KubernetesJson.Deserialize<V1ObjectMeta>(item.GetProperty("metadata").GetRawText());
+                Unreadable?.Invoke(new PlacementService { Metadata = metadata }, e.Message);
+            }
+        }
+        return (readable, response.Body.GetProperty("metadata").GetProperty("resourceVersion").GetString() ?? "");
+    }
 
     private static V1Patch Apply(object desired) => new(desired, V1Patch.PatchType.ApplyPatch);
 

@@ -11,7 +11,7 @@ public static class Conditions
     public const string Progressing = "Progressing";
     public const string Degraded = "Degraded";
 
-    // Reasons of problems a human must fix: each transition into one is a Warning event.
+    // Reasons of problems a human must fix; Degraded carries each one, and its turning True is a Warning event.
     public const string InvalidSpec = "InvalidSpec";
     public const string SecretMissing = "SecretMissing";
     public const string WriteRefused = "WriteRefused";
@@ -19,9 +19,7 @@ public static class Conditions
     public const string SyncFailed = "SyncFailed";
     public const string RolloutStuck = "RolloutStuck";
 
-    public static bool IsProblem(V1Condition condition) =>
-        condition.Reason is InvalidSpec or SecretMissing or WriteRefused or SyncBlocked or SyncFailed or RolloutStuck
-        || (condition.Type == Degraded && condition.Status == "True");
+    public static bool IsProblem(V1Condition condition) => condition.Type == Degraded && condition.Status == "True";
 
     public static V1Condition? Find(IEnumerable<V1Condition>? conditions, string type) =>
         conditions?.FirstOrDefault(c => c.Type == type);

@@ -12,7 +12,7 @@ public enum SyncPhase
 }
 
 /// <summary>The state of the database sync Job of the spec's current revision, with what its pods say when it goes wrong.</summary>
-public sealed record DatabaseSync(string JobName, SyncPhase Phase, string Message)
+public sealed partial record DatabaseSync(string JobName, SyncPhase Phase, string Message)
 {
     /// <summary>The label the Job controller puts on a Job's pods (also under batch.kubernetes.io/job-name since 1.27).</summary>
     public const string JobNameLabel = "job-name";
@@ -27,11 +27,20 @@ public sealed record DatabaseSync(string JobName, SyncPhase Phase, string Messag
 
     private const int MaxOutput = 1000;
 
+    [System.Text.RegularExpressions.GeneratedRegex(@"(://[^:/@\s]*:)[^@\s]*@")]
+    private static partial System.Text.RegularExpressions.Regex Credentials();
+
+    public static bool Succeeded(V1Job job) =>
+        job.Status?.Succeeded > 0 || job.Status?.Conditions?.Any(c => c.Type == "Complete" && c.Status == "True") == true;
+
+    public static bool IsFinished(V1Job job) =>
+        Succeeded(job) || job.Status?.Conditions?.Any(c => c.Type == "Failed" && c.Status == "True") == true;
+
     public static DatabaseSync Of(V1Job job, IEnumerable<V1Pod> pods)
     {
         var name = job.Metadata.Name;
         var conditions = job.Status?.Conditions ?? [];
-        if (job.Status?.Succeeded > 0 || conditions.Any(c => c.Type == "Complete" && c.Status == "True"))
+        if (Succeeded(job))
         {
             return new(name, SyncPhase.Succeeded, $"database sync Job {name} succeeded");
         }
@@ -77,7 +86,8 @@ public sealed record DatabaseSync(string JobName, SyncPhase Phase, string Messag
         {
             return null;
         }
-        var output = (terminated.Message ?? "").Trim();
+        // Status and events are read by more people than pod logs: no password of a URL goes there.
+        var output = Credentials().Replace((terminated.Message ?? "").Trim(), "$1***@");
         if (output.Length > MaxOutput)
         {
             output = "..." + output[^MaxOutput..];

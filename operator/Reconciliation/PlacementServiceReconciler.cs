@@ -9,13 +9,16 @@ namespace Placement.Operator.Reconciliation;
 
 /// <summary>
 /// Brings the objects of one PlacementService in line with its spec and reports the outcome in its status.
-/// Order matters: the database sync Job of the current revision (image, database, settings, Secret contents) must
-/// succeed before the Deployment is created or changed, so a failed sync leaves the running version serving exactly as
-/// it was, on its own revision's ConfigMap. Whatever stops a reconcile (an invalid spec, a missing Secret, a write the
+/// Order matters: the database sync Job of the current revision (image, database, settings, Secret versions) must
+/// succeed before the Deployment is created or changed, so a failed sync leaves the running version serving as it
+/// was, on its own revision's ConfigMap (see <see cref="Revision"/> for the Secrets' exception). Whatever stops a reconcile (an invalid spec, a missing Secret, a write the
 /// API server refuses) is written to status and recorded as a Warning event.
 /// </summary>
 public sealed class PlacementServiceReconciler(Cluster cluster, EventRecorder events, OperatorOptions options, TimeProvider clock)
 {
+    // When each service's writes began failing with server errors, which are reported only once they persist.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), DateTime> serverErrorsSince = new();
+
     /// <summary>Reconciles one service; returns when to look again at what is not watched (pods, Secrets), if ever.</summary>
     public async Task<TimeSpan?> ReconcileAsync(string @namespace, string name, CancellationToken ct)
     {
@@ -50,14 +53,22 @@ public sealed class PlacementServiceReconciler(Cluster cluster, EventRecorder ev
 
         try
         {
-            var (result, sync) = await ApplyAsync(ps, Revision.Of(ps, secrets.Digests), now, ct);
+            var (result, sync) = await ApplyAsync(ps, Revision.Of(ps, secrets.Versions), now, ct);
+            serverErrorsSince.TryRemove((@namespace, name), out _);
             await WriteStatusAsync(ps, result, ct);
             // Sync pods are not watched either: while the sync runs, look at them again soon.
             return sync.Phase is SyncPhase.Running or SyncPhase.Blocked ? Min(options.PodRecheckInterval, recheck) : recheck;
         }
         catch (WriteRefusedException refused)
         {
-            await WriteStatusAsync(ps, StatusCalculator.Blocked(ps, Conditions.WriteRefused, refused.Message, now), ct);
+            // A 5xx is often a passing hiccup (an etcd timeout, a restarting API server): retried quietly at first. One
+            // that lasts (a webhook that is down) is as much the user's problem as a 4xx.
+            var quiet = refused.StatusCode >= 500
+                && now - serverErrorsSince.GetOrAdd((@namespace, name), now) < options.ServerErrorGracePeriod;
+            if (!quiet)
+            {
+                await WriteStatusAsync(ps, StatusCalculator.Blocked(ps, Conditions.WriteRefused, refused.Message, now), ct);
+            }
             throw;
         }
     }
@@ -72,22 +83,20 @@ public sealed class PlacementServiceReconciler(Cluster cluster, EventRecorder ev
             await cluster.ApplyAsync(SqliteVolumeClaim.Build(ps), ct);
         }
 
-        // The Job template is immutable, so an existing Job of this revision is only read, never re-applied.
-        var job = cluster.Jobs.Get(@namespace, Naming.DbSyncJobName(ps, revision))
-            ?? await cluster.ApplyAsync(DbSyncJob.Build(ps, revision, sqlite ? await SqliteNodeAsync(ps, ct) : null), ct);
-        var sync = DatabaseSync.Of(job, IsFinished(job) && job.Status?.Succeeded > 0
-            ? []
-            : await cluster.ListPodsAsync(@namespace, $"{DatabaseSync.JobNameLabel}={job.Metadata.Name}", ct));
-
+        var sync = await SyncAsync(ps, revision, sqlite, ct);
         var deployment = cluster.Deployments.Get(@namespace, ps.Metadata.Name);
         if (sync.Phase == SyncPhase.Succeeded)
         {
-            if (ps.Spec.Autoscaling is not null && deployment?.Spec.Replicas is { } running)
+            // Only while the autoscaler does not exist yet: afterwards the count is the autoscaler's, and applying a
+            // cached (possibly older) count again would undo its latest decision.
+            if (ps.Spec.Autoscaling is not null && deployment?.Spec.Replicas is { } running
+                && cluster.Autoscalers.Get(@namespace, ps.Metadata.Name) is null)
             {
                 await cluster.ApplyAsync(ApiDeployment.ReplicasHandover(ps, running), ct, Cluster.HandoverFieldManager);
             }
             deployment = await cluster.ApplyAsync(ApiDeployment.Build(ps, revision), ct);
-            await DeleteOtherSyncJobsAsync(ps, job, ct);
+            // The Jobs of older revisions are history; the current one stays as the record that it is synced.
+            await DeleteOwnedAsync(ps, cluster.Jobs.List(@namespace).Where(DatabaseSync.IsFinished), sync.JobName, cluster.DeleteAsync, ct);
         }
 
         await cluster.ApplyAsync(ApiService.Build(ps), ct);
@@ -95,16 +104,43 @@ public sealed class PlacementServiceReconciler(Cluster cluster, EventRecorder ev
         await ReconcileAutoscalerAsync(ps, ct);
 
         var result = StatusCalculator.Compute(ps, sync, deployment, now);
-        if (sync.Phase == SyncPhase.Succeeded && deployment is not null && result.Status.CurrentTemplateHash == ApiDeployment.TemplateHashOf(deployment))
+        if (sync.Phase == SyncPhase.Succeeded && result.RolledOut)
         {
-            // Every replica runs this revision: the ConfigMaps of older ones serve nobody.
-            await DeleteOtherConfigMapsAsync(ps, configMap, ct);
+            // Every replica runs this revision now: the ConfigMaps of older ones serve nobody.
+            await DeleteOwnedAsync(ps, cluster.ConfigMaps.List(@namespace), configMap.Metadata.Name, cluster.DeleteAsync, ct);
         }
         return (result, sync);
     }
 
-    private static bool IsFinished(V1Job job) =>
-        job.Status?.Conditions?.Any(c => c.Type is "Complete" or "Failed" && c.Status == "True") == true || job.Status?.Succeeded > 0;
+    /// <summary>
+    /// The sync of this revision: its Job, made if need be, and what its pods say. Only one revision migrates at a
+    /// time: a schema change cut short can leave a MySQL schema half changed (its DDL is not transactional), so while
+    /// another revision's sync has a pod that started, this one waits; one whose pods never started is deleted.
+    /// </summary>
+    private async Task<DatabaseSync> SyncAsync(PlacementService ps, string revision, bool sqlite, CancellationToken ct)
+    {
+        var @namespace = ps.Metadata.NamespaceProperty;
+        var name = Naming.DbSyncJobName(ps, revision);
+        // The Job template is immutable, so an existing Job of this revision is only read, never re-applied.
+        var job = cluster.Jobs.Get(@namespace, name);
+        if (job is null)
+        {
+            foreach (var other in cluster.Jobs.List(@namespace).Where(j => j.Metadata.Name != name && IsOwnedBy(j, ps) && !DatabaseSync.IsFinished(j)))
+            {
+                if ((await PodsOfAsync(other, ct)).Any(p => p.Status?.Phase is "Running" or "Succeeded" or "Failed"))
+                {
+                    return new(other.Metadata.Name, SyncPhase.Running,
+                        $"waiting for database sync Job {other.Metadata.Name} of an earlier revision to finish before syncing this one");
+                }
+                await cluster.DeleteAsync(other, ct);
+            }
+            job = await cluster.ApplyAsync(DbSyncJob.Build(ps, revision, sqlite ? await SqliteNodeAsync(ps, ct) : null), ct);
+        }
+        return DatabaseSync.Of(job, DatabaseSync.Succeeded(job) ? [] : await PodsOfAsync(job, ct));
+    }
+
+    private Task<IList<V1Pod>> PodsOfAsync(V1Job job, CancellationToken ct) =>
+        cluster.ListPodsAsync(job.Metadata.NamespaceProperty, $"{DatabaseSync.JobNameLabel}={job.Metadata.Name}", ct);
 
     // The node of a running API pod, which has the ReadWriteOnce SQLite volume attached (pods being deleted still do).
     private async Task<string?> SqliteNodeAsync(PlacementService ps, CancellationToken ct)
@@ -138,26 +174,12 @@ public sealed class PlacementServiceReconciler(Cluster cluster, EventRecorder ev
         }
     }
 
-    // Once a revision is synced, the Jobs of older revisions are history; the current one stays as the record.
-    private async Task DeleteOtherSyncJobsAsync(PlacementService ps, V1Job current, CancellationToken ct)
+    private static async Task DeleteOwnedAsync<T>(PlacementService ps, IEnumerable<T> candidates, string keep, Func<T, CancellationToken, Task> delete, CancellationToken ct)
+        where T : IKubernetesObject<V1ObjectMeta>
     {
-        foreach (var job in cluster.Jobs.List(ps.Metadata.NamespaceProperty))
+        foreach (var item in candidates.Where(i => i.Metadata.Name != keep && IsOwnedBy(i, ps)).ToList())
         {
-            if (job.Metadata.Name != current.Metadata.Name && IsOwnedBy(job, ps))
-            {
-                await cluster.DeleteAsync(job, ct);
-            }
-        }
-    }
-
-    private async Task DeleteOtherConfigMapsAsync(PlacementService ps, V1ConfigMap current, CancellationToken ct)
-    {
-        foreach (var configMap in cluster.ConfigMaps.List(ps.Metadata.NamespaceProperty))
-        {
-            if (configMap.Metadata.Name != current.Metadata.Name && IsOwnedBy(configMap, ps))
-            {
-                await cluster.DeleteAsync(configMap, ct);
-            }
+            await delete(item, ct);
         }
     }
 

@@ -7,7 +7,8 @@ namespace Placement.Operator.Reconciliation;
 /// <summary>Derives a PlacementService's status from what the cluster reports about the objects made for it.</summary>
 public static class StatusCalculator
 {
-    public sealed record Result(PlacementServiceStatus Status, List<V1Condition> Transitions);
+    /// <param name="RolledOut">Every desired replica runs the Deployment's current template and is available.</param>
+    public sealed record Result(PlacementServiceStatus Status, List<V1Condition> Transitions, bool RolledOut = false);
 
     /// <summary>
     /// The reconcile stopped at a problem only a human can fix (<see cref="Conditions.InvalidSpec"/>,
@@ -136,7 +137,7 @@ public static class StatusCalculator
         {
             Set(Conditions.Ready, false, blocking.Reason, blocking.Message);
         }
-        return new(status, [.. transitions.Select(t => Conditions.Find(conditions, t)!)]);
+        return new(status, [.. transitions.Select(t => Conditions.Find(conditions, t)!)], rolledOut);
     }
 
     private static void Track(List<string> transitions, bool changed, string type)

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using k8s.Models;
 using Placement.Operator.Resources;
 using Placement.Operator.Tests.FakeApi;
 using YamlDotNet.RepresentationModel;
@@ -45,9 +46,15 @@ public class RbacTests
         await cluster.CreateReadyAsync(NewService(customise: s => s.Database.ConnectionSecretRef = new SecretKeyRef { Name = "db", Key = "url" }));
         await cluster.PatchSpecAsync("placement", new JsonObject { ["autoscaling"] = new JsonObject(), ["ingress"] = new JsonObject { ["enabled"] = false } });
         await EventuallyAsync(() => cluster.All("horizontalpodautoscalers").Count == 1 && cluster.All("ingresses").Count == 0, "autoscaler in, ingress out");
-        await cluster.PatchSpecAsync("placement", new JsonObject { ["autoscaling"] = null, ["image"] = "placement-api:2" });
+        await cluster.PatchSpecAsync("placement", new JsonObject
+        {
+            ["autoscaling"] = null, ["image"] = "placement-api:2", ["config"] = new JsonObject { ["env"] = new JsonObject { ["OS_API__MAX_LIMIT"] = "50" } },
+        });
         cluster.FinishJob((await cluster.SyncJobAsync()).Metadata.Name, succeeded: true);
         await EventuallyAsync(() => cluster.All("horizontalpodautoscalers").Count == 0 && cluster.All("jobs").Count == 1, "autoscaler and old Job deleted");
+        await EventuallyAsync(() => cluster.Get<V1Deployment>("deployments", "placement")!.Spec.Template.Spec.Containers[0].Image == "placement-api:2", "the new revision applied");
+        cluster.RollOut();
+        await EventuallyAsync(() => cluster.All("configmaps").Count == 1, "the old revision's ConfigMap deleted");
 
         var cluserWide = Rules("role.yaml");
         var leaseNamespaceOnly = Rules("leader_election_role.yaml");

@@ -106,6 +106,8 @@ public class ReconcileTests
         await using var cluster = await StartAsync();
         cluster.StartOperator();
         await cluster.CreateReadyAsync(ExternalDatabase());
+        // Ready's transition is the last event of a status write: once it is there, the count is settled.
+        await EventuallyAsync(() => cluster.All("events").Any(e => (string?)e["reason"] == "ReadyTrue"), "the ReadyTrue event");
         var events = cluster.All("events").Count;
 
         await cluster.PatchSpecAsync("placement", new JsonObject { ["replicas"] = 3 });
@@ -170,6 +172,9 @@ public class ReconcileTests
         cluster.RollOut();
         await EventuallyAsync(() => cluster.Service().Status!.ReadyReplicas == 4, "4 ready replicas");
         Assert.Equal(4, cluster.Get<V1Deployment>("deployments", "placement")!.Spec.Replicas);
+        // The running count is handed over once, when autoscaling is switched on; applied again later from the
+        // operator's cache, it could undo a newer decision of the autoscaler.
+        Assert.Single(cluster.Server.Requests, r => r.Query.Contains($"fieldManager={Cluster.HandoverFieldManager}", StringComparison.Ordinal));
 
         await cluster.PatchSpecAsync("placement", new JsonObject { ["autoscaling"] = null });
         await EventuallyAsync(() => cluster.Get<V2HorizontalPodAutoscaler>("horizontalpodautoscalers", "placement") is null, "the autoscaler deleted");

@@ -121,4 +121,38 @@ public class ReportingTests
         var failed = await cluster.ConditionAsync(Conditions.DatabaseSynced, "False", Conditions.SyncFailed);
         Assert.Contains("(BackoffLimitExceeded: Job has reached the specified backoff limit); exit code 1: placement: database is locked;", failed.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_resource_the_operator_cannot_read_is_reported_and_the_others_are_still_reconciled()
+    {
+        await using var cluster = await StartAsync();
+        // Stored before the CRD typed tolerations (kube-apiserver does not validate stored objects again on read).
+        cluster.Server.Store.Create(ResourceKind.ByPlural(PlacementService.Plural), Namespace, new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["name"] = "legacy" },
+            ["spec"] = new JsonObject { ["tolerations"] = new JsonArray(new JsonObject { ["key"] = "dedicated", ["operator"] = "Exists", ["tolerationSeconds"] = "60" }) },
+        });
+        cluster.StartOperator();
+
+        await cluster.CreateReadyAsync(NewService());
+
+        await EventuallyAsync(() => cluster.All("events").Any(e => (string?)e["reason"] == "Unreadable" && (string?)e["involvedObject"]!["name"] == "legacy"
+            && (string?)e["type"] == "Warning"), "a Warning event on the unreadable resource");
+        Assert.DoesNotContain(cluster.All("jobs"), j => ((string)j["metadata"]!["name"]!).StartsWith("legacy", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_passing_server_error_is_retried_without_alarming_anyone()
+    {
+        await using var cluster = await StartAsync();
+        cluster.StartOperator();
+        await cluster.CreateReadyAsync(NewService());
+
+        cluster.Server.FailNext("PATCH", "services", false, System.Net.HttpStatusCode.ServiceUnavailable);
+        await cluster.PatchSpecAsync("placement", new JsonObject { ["service"] = new JsonObject { ["port"] = 9000 } });
+
+        await EventuallyAsync(() => cluster.Get<V1Service>("services", "placement")!.Spec.Ports.Single().Port == 9000, "the Service updated");
+        await cluster.ConditionAsync(Conditions.Ready, "True");
+        Assert.DoesNotContain(cluster.All("events"), e => ((string?)e["message"])!.Contains(Conditions.WriteRefused, StringComparison.Ordinal));
+    }
 }

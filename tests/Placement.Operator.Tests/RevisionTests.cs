@@ -104,4 +104,58 @@ public class RevisionTests
         Assert.Equal("0.1.0", cluster.Service().Status!.CurrentVersion);
         Assert.Equal("", cluster.Service().Spec.Image);
     }
+
+    [Fact]
+    public async Task Settings_still_in_use_by_a_superseded_rollout_are_kept_until_every_replica_runs_the_new_ones()
+    {
+        await using var cluster = await StartAsync();
+        cluster.StartOperator();
+        await cluster.CreateReadyAsync(NewService());
+        var first = ConfigMapOf(cluster.Get<V1Deployment>("deployments", "placement")!);
+
+        // A second revision is synced and starts rolling out, then the spec goes back to the first.
+        await cluster.PatchSpecAsync("placement", new JsonObject { ["config"] = new JsonObject { ["env"] = new JsonObject { ["OS_API__MAX_LIMIT"] = "50" } } });
+        cluster.FinishJob((await cluster.SyncJobAsync()).Metadata.Name, succeeded: true);
+        await EventuallyAsync(() => ConfigMapOf(cluster.Get<V1Deployment>("deployments", "placement")!) != first, "the second revision rolling out");
+        var second = ConfigMapOf(cluster.Get<V1Deployment>("deployments", "placement")!);
+        await cluster.PatchSpecAsync("placement", new JsonObject { ["config"] = null });
+        cluster.FinishJob((await cluster.SyncJobAsync()).Metadata.Name, succeeded: true);
+        await EventuallyAsync(() => ConfigMapOf(cluster.Get<V1Deployment>("deployments", "placement")!) == first, "back to the first revision");
+
+        // Pods of the second revision still run until the rollout back completes: their settings must stay.
+        await Task.Delay(300);
+        Assert.NotNull(cluster.Get<V1ConfigMap>("configmaps", second));
+        cluster.RollOut();
+        await EventuallyAsync(() => cluster.Get<V1ConfigMap>("configmaps", second) is null, "the second revision's settings deleted");
+        Assert.NotNull(cluster.Get<V1ConfigMap>("configmaps", first));
+    }
+
+    [Fact]
+    public async Task A_new_revision_waits_for_a_sync_that_is_running_and_replaces_one_that_never_started()
+    {
+        await using var cluster = await StartAsync();
+        cluster.StartOperator();
+        await cluster.CreateAsync(NewService(customise: s => s.Image = "placement-api:1"));
+        var running = await cluster.SyncJobAsync();
+        await cluster.Client.CoreV1.CreateNamespacedPodAsync(new V1Pod
+        {
+            Metadata = new V1ObjectMeta { Name = $"{running.Metadata.Name}-p1", Labels = new Dictionary<string, string> { [DatabaseSync.JobNameLabel] = running.Metadata.Name } },
+            Spec = new V1PodSpec { Containers = [new V1Container { Name = "placement-api", Image = "placement-api:1" }] },
+        }, Namespace);
+        cluster.Server.Store.Mutate(FakeApi.ResourceKind.ByPlural("pods"), Namespace, $"{running.Metadata.Name}-p1", pod => pod["status"] = new JsonObject { ["phase"] = "Running" });
+
+        // A migration cut short can leave a MySQL schema half changed: the next revision waits for this one.
+        await cluster.PatchSpecAsync("placement", new JsonObject { ["image"] = "placement-api:2" });
+        await EventuallyAsync(() => Conditions.Find(cluster.Service().Status!.Conditions, Conditions.DatabaseSynced)!.Message.Contains($"waiting for database sync Job {running.Metadata.Name} of an earlier revision", StringComparison.Ordinal), "the wait reported");
+        Assert.Single(cluster.All("jobs"));
+
+        cluster.FinishJob(running.Metadata.Name, succeeded: true);
+        var next = await cluster.SyncJobAsync();
+        Assert.Equal("placement-api:2", next.Spec.Template.Spec.Containers[0].Image);
+
+        // A sync whose pod never started migrated nothing: a newer revision replaces it at once.
+        await cluster.PatchSpecAsync("placement", new JsonObject { ["image"] = "placement-api:3" });
+        await EventuallyAsync(() => cluster.All("jobs").Any(j => KubernetesJson.Deserialize<V1Job>(j.ToJsonString()).Spec.Template.Spec.Containers[0].Image == "placement-api:3")
+            && cluster.Get<V1Job>("jobs", next.Metadata.Name) is null, "the unstarted Job replaced");
+    }
 }

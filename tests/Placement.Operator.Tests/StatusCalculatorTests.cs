@@ -100,4 +100,28 @@ public class StatusCalculatorTests
         Assert.Equal(SyncPhase.Failed, failed.Phase);
         Assert.Contains("DeadlineExceeded: Job was active longer than specified deadline", failed.Message);
     }
+
+    [Fact]
+    public void A_failed_sync_quotes_its_output_without_the_password_of_a_url()
+    {
+        var job = new V1Job
+        {
+            Metadata = new V1ObjectMeta { Name = "j" },
+            Status = new V1JobStatus { Conditions = [new V1JobCondition { Type = "Failed", Status = "True", Reason = "BackoffLimitExceeded" }] },
+        };
+        var pod = new V1Pod
+        {
+            Metadata = new V1ObjectMeta { Name = "j-1" },
+            Status = new V1PodStatus
+            {
+                Phase = "Failed",
+                ContainerStatuses = [new V1ContainerStatus { State = new V1ContainerState { Terminated = new V1ContainerStateTerminated { ExitCode = 1, Message = "cannot connect to mysql+pymysql://placement:hunter2@db:3306/placement" } } }],
+            },
+        };
+
+        var failed = DatabaseSync.Of(job, [pod]);
+
+        Assert.Contains("exit code 1: cannot connect to mysql+pymysql://placement:***@db:3306/placement", failed.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", failed.Message, StringComparison.Ordinal);
+    }
 }
