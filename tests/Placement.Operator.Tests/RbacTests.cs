@@ -48,7 +48,9 @@ public class RbacTests
         await EventuallyAsync(() => cluster.All("horizontalpodautoscalers").Count == 1 && cluster.All("ingresses").Count == 0, "autoscaler in, ingress out");
         await cluster.PatchSpecAsync("placement", new JsonObject
         {
-            ["autoscaling"] = null, ["image"] = "placement-api:2", ["config"] = new JsonObject { ["env"] = new JsonObject { ["OS_API__MAX_LIMIT"] = "50" } },
+            ["autoscaling"] = null,
+            ["image"] = "placement-api:2",
+            ["config"] = new JsonObject { ["env"] = new JsonObject { ["OS_API__MAX_LIMIT"] = "50" } },
         });
         cluster.FinishJob((await cluster.SyncJobAsync()).Metadata.Name, succeeded: true);
         await EventuallyAsync(() => cluster.All("horizontalpodautoscalers").Count == 0 && cluster.All("jobs").Count == 1, "autoscaler and old Job deleted");
