@@ -64,6 +64,7 @@ public sealed class PlacementOperator(IKubernetes client, OperatorOptions option
         health.Ready = false;
         OperatorMetrics.Leader.Set(1);
         var cluster = new Cluster(client, loggers, options.WatchTimeout);
+        health.Reconciling(cluster.All.Select(i => i.Kind));
         var reconciler = new PlacementServiceReconciler(cluster, new EventRecorder(cluster, options.Identity, loggers.CreateLogger<EventRecorder>()), clock);
         using var queue = new WorkQueue<(string Namespace, string Name)>(options.RetryBaseDelay, options.RetryMaxDelay);
 
@@ -81,6 +82,7 @@ public sealed class PlacementOperator(IKubernetes client, OperatorOptions option
                 }
                 OperatorMetrics.QueueDepth.Set(queue.Count);
             };
+            informer.ListWatched += working => health.Report(informer.Kind, working);
         }
         var informers = cluster.All.Select(i => i.RunAsync(ct)).ToList();
         try
@@ -98,6 +100,7 @@ public sealed class PlacementOperator(IKubernetes client, OperatorOptions option
         {
             OperatorMetrics.Leader.Set(0);
             await Task.WhenAll(informers);
+            health.StandingBy();
         }
     }
 

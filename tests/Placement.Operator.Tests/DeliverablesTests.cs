@@ -56,6 +56,8 @@ public class DeliverablesTests
     [InlineData(new[] { "--leader-elect", "maybe" }, "--leader-elect must be true or false")]
     [InlineData(new[] { "--http-port", "0" }, "--http-port must be a port number")]
     [InlineData(new[] { "--workers", "-1" }, "--workers must be a positive number")]
+    [InlineData(new[] { "--informer-failure-seconds", "0" }, "--informer-failure-seconds must be a positive number of seconds")]
+    [InlineData(new[] { "--informer-failure-seconds", "3m" }, "--informer-failure-seconds must be a positive number of seconds")]
     public void Bad_arguments_are_named(string[] args, string error) => Assert.Equal(error, CommandLine.Parse(args).Error);
 
     [Fact]
@@ -63,6 +65,14 @@ public class DeliverablesTests
     {
         var (options, _) = CommandLine.Parse([]);
 
-        Assert.Equal(new CommandLine(null, null, true, null, null, 8081, 2), options);
+        Assert.Equal(new CommandLine(null, null, true, null, null, 8081, 2, TimeSpan.FromMinutes(3)), options);
+    }
+
+    [Fact]
+    public void The_informer_failure_threshold_is_given_in_seconds()
+    {
+        var (options, _) = CommandLine.Parse(["--informer-failure-seconds", "600"]);
+
+        Assert.Equal(TimeSpan.FromMinutes(10), options!.InformerFailureTimeout);
     }
 }

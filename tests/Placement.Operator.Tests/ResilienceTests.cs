@@ -1,5 +1,8 @@
+using System.Net;
 using k8s;
 using k8s.Models;
+using Microsoft.Extensions.Time.Testing;
+using Placement.Operator.Controller;
 using Placement.Operator.Reconciliation;
 using static Placement.Operator.Tests.OperatorHarness;
 
@@ -10,6 +13,9 @@ public class ResilienceTests
 {
     private static int Lists(OperatorHarness cluster, string plural) =>
         cluster.Server.Requests.Count(r => r.Method == "GET" && !r.Watch && r.Path.EndsWith("/" + plural, StringComparison.Ordinal));
+
+    private static int ListsAndWatches(OperatorHarness cluster, string plural) =>
+        cluster.Server.Requests.Count(r => r.Method == "GET" && r.Path.EndsWith("/" + plural, StringComparison.Ordinal));
 
     [Fact]
     public async Task An_operator_restarted_mid_reconcile_finishes_the_job()
@@ -86,5 +92,35 @@ public class ResilienceTests
         await cluster.PatchSpecAsync("placement", new System.Text.Json.Nodes.JsonObject { ["service"] = new System.Text.Json.Nodes.JsonObject { ["port"] = 9000 } });
         await EventuallyAsync(() => cluster.Get<V1Service>("services", "placement")!.Spec.Ports.Single().Port == 9000, "the new leader reconciling");
         Assert.True(WroteObjects(follower.Identity));
+    }
+
+    [Fact]
+    public async Task An_informer_that_cannot_list_or_watch_fails_liveness_until_it_works_again()
+    {
+        await using var cluster = await StartAsync();
+        var clock = new FakeTimeProvider();
+        var health = new OperatorHealth(clock, TimeSpan.FromMinutes(3));
+        cluster.StartOperator(health: health);
+        await EventuallyAsync(() => health.Ready, "caches synced");
+        clock.Advance(OperatorHealth.Recovery);
+        Assert.Null(health.Unhealthy());
+
+        // The next five lists or watches of Jobs fail, one a second (the informer's retry delay).
+        const int failures = 5;
+        for (var i = 0; i < failures; i++)
+        {
+            cluster.Server.FailNext("GET", "jobs", status: false, HttpStatusCode.InternalServerError);
+        }
+        var before = ListsAndWatches(cluster, "jobs");
+        cluster.Server.Store.ExpireWatches();
+        // A second failed request means the first failure was reported.
+        await EventuallyAsync(() => ListsAndWatches(cluster, "jobs") >= before + 2, "Job lists failing");
+        clock.Advance(TimeSpan.FromMinutes(3) + TimeSpan.FromSeconds(1));
+        Assert.Equal("informers unable to list and watch for more than 180s: Job", health.Unhealthy());
+
+        // The list after the failures succeeds, then a watch starts.
+        await EventuallyAsync(() => ListsAndWatches(cluster, "jobs") >= before + failures + 2, "Jobs listed and watched again");
+        clock.Advance(OperatorHealth.Recovery);
+        Assert.Null(health.Unhealthy());
     }
 }
