@@ -43,7 +43,8 @@ public sealed class OperatorHarness : IAsyncDisposable
         }
     }
 
-    public RunningOperator StartOperator(string identity = "operator-a", bool leaderElection = false, OperatorHealth? health = null)
+    public RunningOperator StartOperator(string identity = "operator-a", bool leaderElection = false, OperatorHealth? health = null,
+        Action<OperatorOptions>? customise = null)
     {
         var client = Server.Client(userAgent: identity);
         var options = new OperatorOptions
@@ -57,6 +58,7 @@ public sealed class OperatorHarness : IAsyncDisposable
             RetryBaseDelay = TimeSpan.FromMilliseconds(20),
             RetryMaxDelay = TimeSpan.FromMilliseconds(500),
         };
+        customise?.Invoke(options);
         health ??= new OperatorHealth(TimeProvider.System, TimeSpan.FromMinutes(3));
         var stop = new CancellationTokenSource();
         var placementOperator = new PlacementOperator(client, options, NullLoggerFactory.Instance, health, TimeProvider.System);

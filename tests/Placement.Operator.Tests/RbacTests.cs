@@ -41,13 +41,14 @@ public class RbacTests
     public async Task Every_call_of_a_full_lifecycle_is_allowed_by_the_roles()
     {
         await using var cluster = await StartAsync();
-        cluster.StartOperator("rbac-operator", leaderElection: true);
+        var running = cluster.StartOperator("rbac-operator", leaderElection: true);
         await cluster.CreateReadyAsync(NewService(customise: s => s.Database.ConnectionSecretRef = new SecretKeyRef { Name = "db", Key = "url" }));
         await cluster.PatchSpecAsync("placement", new JsonObject { ["autoscaling"] = new JsonObject(), ["ingress"] = new JsonObject { ["enabled"] = false } });
         await EventuallyAsync(() => cluster.All("horizontalpodautoscalers").Count == 1 && cluster.All("ingresses").Count == 0, "autoscaler in, ingress out");
         await cluster.PatchSpecAsync("placement", new JsonObject { ["autoscaling"] = null, ["image"] = "placement-api:2" });
         cluster.FinishJob((await cluster.SyncJobAsync()).Metadata.Name, succeeded: true);
         await EventuallyAsync(() => cluster.All("horizontalpodautoscalers").Count == 0 && cluster.All("jobs").Count == 1, "autoscaler and old Job deleted");
+        await running.StopAsync(); // the Lease's release too
 
         var cluserWide = Rules("role.yaml");
         var leaseNamespaceOnly = Rules("leader_election_role.yaml");

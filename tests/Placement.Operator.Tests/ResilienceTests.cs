@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using System.Net;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Time.Testing;
 using Placement.Operator.Controller;
 using Placement.Operator.Reconciliation;
+using Placement.Operator.Tests.FakeApi;
 using static Placement.Operator.Tests.OperatorHarness;
 
 namespace Placement.Operator.Tests;
@@ -16,6 +18,15 @@ public class ResilienceTests
 
     private static int ListsAndWatches(OperatorHarness cluster, string plural) =>
         cluster.Server.Requests.Count(r => r.Method == "GET" && r.Path.EndsWith("/" + plural, StringComparison.Ordinal));
+
+    private static V1LeaseSpec? Lease(OperatorHarness cluster) => cluster.Get<V1Lease>("leases", "placement-operator")?.Spec;
+
+    /// <summary>A Lease that outlives EventuallyAsync's wait: only a released one changes hands within it.</summary>
+    private static void SlowExpiry(OperatorOptions options)
+    {
+        options.LeaseDuration = TimeSpan.FromSeconds(30);
+        options.RenewDeadline = TimeSpan.FromSeconds(20);
+    }
 
     [Fact]
     public async Task An_operator_restarted_mid_reconcile_finishes_the_job()
@@ -122,5 +133,35 @@ public class ResilienceTests
         await EventuallyAsync(() => ListsAndWatches(cluster, "jobs") >= before + failures + 2, "Jobs listed and watched again");
         clock.Advance(OperatorHealth.Recovery);
         Assert.Null(health.Unhealthy());
+    }
+
+    [Fact]
+    public async Task A_stopped_leader_releases_the_Lease_so_a_standby_takes_over_before_it_expires()
+    {
+        await using var cluster = await StartAsync();
+        var a = cluster.StartOperator("operator-a", leaderElection: true, customise: SlowExpiry);
+        await EventuallyAsync(() => Lease(cluster)?.HolderIdentity == a.Identity, "operator-a leading");
+        var b = cluster.StartOperator("operator-b", leaderElection: true, customise: SlowExpiry);
+        await EventuallyAsync(() => cluster.Server.Requests.Any(r => r.UserAgent.Contains(b.Identity, StringComparison.Ordinal)), "operator-b standing by");
+
+        await a.StopAsync();
+        var released = Lease(cluster)!;
+        Assert.Contains(released.HolderIdentity, new[] { "", b.Identity });
+        var takeover = Stopwatch.StartNew();
+        await EventuallyAsync(() => Lease(cluster)?.HolderIdentity == b.Identity, "operator-b leading");
+        Assert.True(takeover.Elapsed < TimeSpan.FromSeconds(15), $"took {takeover.Elapsed}");
+    }
+
+    [Fact]
+    public async Task A_stopping_leader_leaves_a_Lease_that_another_instance_has_taken()
+    {
+        await using var cluster = await StartAsync();
+        var a = cluster.StartOperator("operator-a", leaderElection: true, customise: SlowExpiry);
+        await EventuallyAsync(() => Lease(cluster)?.HolderIdentity == a.Identity, "operator-a leading");
+
+        cluster.Server.Store.Mutate(ResourceKind.ByPlural("leases"), Namespace, "placement-operator", lease => lease["spec"]!["holderIdentity"] = "operator-c");
+        await a.StopAsync();
+
+        Assert.Equal("operator-c", Lease(cluster)!.HolderIdentity);
     }
 }
