@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using k8s;
 using k8s.Models;
 using Placement.Operator.Reconciliation;
@@ -74,5 +75,27 @@ public class DeliverablesTests
         var (options, _) = CommandLine.Parse(["--informer-failure-seconds", "600"]);
 
         Assert.Equal(TimeSpan.FromMinutes(10), options!.InformerFailureTimeout);
+    }
+
+    /// <summary>tests/e2e/kind.sh cannot run here (no Docker engine): at least it parses, and passes shellcheck where installed.</summary>
+    [Fact]
+    public void The_kind_script_parses_and_passes_shellcheck()
+    {
+        var script = RepositoryFiles.PathOf("tests", "e2e", "kind.sh");
+
+        Assert.Equal((0, ""), Run("bash", "-n", script));
+        if (Environment.GetEnvironmentVariable("PATH")!.Split(':').Any(d => File.Exists(Path.Combine(d, "shellcheck"))))
+        {
+            Assert.Equal((0, ""), Run("shellcheck", script));
+        }
+    }
+
+    private static (int ExitCode, string Output) Run(string program, params string[] args)
+    {
+        using var process = Process.Start(new ProcessStartInfo(program, args) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output.Result + errors);
     }
 }
