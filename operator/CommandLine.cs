@@ -1,7 +1,8 @@
 namespace Placement.Operator;
 
 /// <summary>The operator's command line: options parsed by Microsoft.Extensions.Configuration, checked here.</summary>
-public sealed record CommandLine(string? Kubeconfig, string? Context, bool LeaderElect, string? LeaseNamespace, string? Identity, int HttpPort, int Workers)
+public sealed record CommandLine(
+    string? Kubeconfig, string? Context, bool LeaderElect, string? LeaseNamespace, string? Identity, int HttpPort, int Workers, TimeSpan InformerFailureTimeout)
 {
     public const string Usage = """
         placement-operator: reconciles PlacementService resources (operator.placement.dev/v1alpha1) into a running Placement API.
@@ -20,9 +21,12 @@ public sealed record CommandLine(string? Kubeconfig, string? Context, bool Leade
           --identity NAME        identity in the Lease and on Events (default: the host name)
           --http-port PORT       port serving /healthz, /readyz and /metrics (default: 8081)
           --workers N            PlacementServices reconciled concurrently (default: 2)
+          --informer-failure-seconds N
+                                 /healthz answers 503 once the leader has been unable to list and watch a kind
+                                 for longer than N seconds, so that the kubelet restarts it (default: 180)
         """;
 
-    private static readonly string[] Known = ["kubeconfig", "context", "leader-elect", "lease-namespace", "identity", "http-port", "workers"];
+    private static readonly string[] Known = ["kubeconfig", "context", "leader-elect", "lease-namespace", "identity", "http-port", "workers", "informer-failure-seconds"];
 
     /// <summary>The options of a run, or the reason they are wrong.</summary>
     public static (CommandLine? Options, string? Error) Parse(string[] args)
@@ -52,6 +56,11 @@ public sealed record CommandLine(string? Kubeconfig, string? Context, bool Leade
         {
             return (null, "--workers must be a positive number");
         }
-        return (new CommandLine(options["kubeconfig"], options["context"], leaderElect, options["lease-namespace"], options["identity"], httpPort, workers), null);
+        if (!int.TryParse(options["informer-failure-seconds"] ?? "180", out var informerFailureSeconds) || informerFailureSeconds < 1)
+        {
+            return (null, "--informer-failure-seconds must be a positive number of seconds");
+        }
+        return (new CommandLine(options["kubeconfig"], options["context"], leaderElect, options["lease-namespace"], options["identity"], httpPort, workers,
+            TimeSpan.FromSeconds(informerFailureSeconds)), null);
     }
 }

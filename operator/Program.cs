@@ -35,11 +35,9 @@ catch (Exception e) when (e is k8s.Exceptions.KubeConfigException or FileNotFoun
 
 var builder = WebApplication.CreateSlimBuilder();
 builder.WebHost.UseUrls($"http://0.0.0.0:{options.HttpPort}");
-builder.Services.AddSingleton<OperatorHealth>();
+var health = new OperatorHealth(TimeProvider.System, options.InformerFailureTimeout);
 var app = builder.Build();
-var health = app.Services.GetRequiredService<OperatorHealth>();
-app.MapGet("/healthz", () => Results.Text("ok"));
-app.MapGet("/readyz", () => health.Ready ? Results.Text("ok") : Results.Text("caches not synced", statusCode: 503));
+app.MapHealth(health);
 app.MapMetrics();
 
 var operatorOptions = new OperatorOptions

@@ -9,7 +9,12 @@ namespace Placement.Operator.Controller;
 /// <summary>What the controller needs of an informer, whatever kind it caches.</summary>
 public interface IInformer
 {
+    string Kind { get; }
+
     Task Synced { get; }
+
+    /// <summary>Raised with true when a list succeeds, with false when a list or watch fails.</summary>
+    event Action<bool>? ListWatched;
 
     /// <summary>Raised for every object added, changed or deleted (with its last known state).</summary>
     event Action<IKubernetesObject<V1ObjectMeta>>? Changed;
@@ -46,6 +51,10 @@ public sealed class Informer<T> : IInformer where T : class, IKubernetesObject<V
 
     public event Action<IKubernetesObject<V1ObjectMeta>>? Changed;
 
+    public event Action<bool>? ListWatched;
+
+    public string Kind => kind;
+
     public Task Synced => synced.Task;
 
     public T? Get(string @namespace, string name) => cache.GetValueOrDefault((@namespace, name));
@@ -61,6 +70,7 @@ public sealed class Informer<T> : IInformer where T : class, IKubernetesObject<V
             try
             {
                 var (items, resourceVersion) = await list(cancellationToken);
+                ListWatched?.Invoke(true);
                 Replace(items);
                 synced.TrySetResult();
                 await WatchUntilExpiredAsync(resourceVersion, cancellationToken);
@@ -72,6 +82,7 @@ public sealed class Informer<T> : IInformer where T : class, IKubernetesObject<V
             }
             catch (Exception e)
             {
+                ListWatched?.Invoke(false);
                 logger.LogWarning("{Kind} list/watch failed ({Error}); retrying in {Delay}", kind, e.Message, retryDelay);
                 try
                 {
@@ -90,6 +101,7 @@ public sealed class Informer<T> : IInformer where T : class, IKubernetesObject<V
         while (true)
         {
             var expired = false;
+            Exception? error = null;
             void OnError(Exception e)
             {
                 if (e is KubernetesException { Status.Code: (int)HttpStatusCode.Gone })
@@ -98,7 +110,7 @@ public sealed class Informer<T> : IInformer where T : class, IKubernetesObject<V
                 }
                 else
                 {
-                    logger.LogWarning(e, "{Kind} watch reported an error", kind);
+                    error ??= e;
                 }
             }
 
@@ -124,6 +136,12 @@ public sealed class Informer<T> : IInformer where T : class, IKubernetesObject<V
             if (expired)
             {
                 return;
+            }
+            // As client-go's reflector: an error the watch reports ends it, and the informer lists again after its
+            // retry delay rather than watching again at once.
+            if (error is not null)
+            {
+                throw error;
             }
             // The server ended the watch (its timeout): resume from the last version seen.
         }

@@ -1,4 +1,5 @@
 using k8s;
+using k8s.Autorest;
 using k8s.LeaderElection;
 using k8s.LeaderElection.ResourceLock;
 using Placement.Operator.Reconciliation;
@@ -32,7 +33,7 @@ public sealed class PlacementOperator(IKubernetes client, OperatorOptions option
             RetryPeriod = options.RetryPeriod,
         });
         using var leading = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        Task controller = Task.CompletedTask;
+        Task? controller = null;
         elector.OnStartedLeading += () =>
         {
             logger.LogInformation("{Identity} became leader", options.Identity);
@@ -51,11 +52,63 @@ public sealed class PlacementOperator(IKubernetes client, OperatorOptions option
         finally
         {
             await leading.CancelAsync();
-            await controller;
+            if (controller is not null)
+            {
+                await controller;
+            }
         }
         if (!ct.IsCancellationRequested)
         {
             logger.LogWarning("{Identity} lost leadership", options.Identity);
+        }
+        else if (controller is not null)
+        {
+            await ReleaseLeaseAsync();
+        }
+    }
+
+    /// <summary>
+    /// Hands the Lease back on a graceful stop, so that a standby takes it at its next retry instead of after LeaseDuration.
+    /// KubernetesClient's LeaderElector has no equivalent of client-go's ReleaseOnCancel; this writes what client-go's
+    /// release() does: no holder, a one-second duration, the transitions kept. It runs once the controller has stopped,
+    /// so nothing this instance does overlaps the next leader, and only while the Lease read just before still names this
+    /// instance: the write carries that read's resourceVersion, so a Lease taken meanwhile fails it with 409 and is kept.
+    /// </summary>
+    private async Task ReleaseLeaseAsync()
+    {
+        // The run's token is cancelled by now; the release gets as long as a renewal would.
+        using var timeout = new CancellationTokenSource(options.RenewDeadline);
+        var lease = new LeaseLock(client, options.LeaseNamespace, options.LeaseName, options.Identity);
+        try
+        {
+            var held = await lease.GetAsync(timeout.Token);
+            if (held.HolderIdentity != options.Identity)
+            {
+                return;
+            }
+            var now = clock.GetUtcNow().UtcDateTime;
+            var released = await lease.UpdateAsync(new LeaderElectionRecord
+            {
+                // Empty, not null: KubernetesClient's elector takes an empty holder at once but tries to create a Lease
+                // whose holder is missing, which fails while the Lease exists.
+                HolderIdentity = "",
+                LeaseDurationSeconds = 1,
+                AcquireTime = now,
+                RenewTime = now,
+                LeaderTransitions = held.LeaderTransitions,
+            }, timeout.Token);
+            if (released)
+            {
+                logger.LogInformation("{Identity} released the Lease", options.Identity);
+            }
+            else
+            {
+                logger.LogWarning("{Identity} could not release the Lease; a standby takes it once it expires", options.Identity);
+            }
+        }
+        catch (Exception e) when (e is HttpOperationException or HttpRequestException or OperationCanceledException)
+        {
+            logger.LogWarning("{Identity} could not release the Lease ({Error}); a standby takes it once it expires", options.Identity, e.Message);
         }
     }
 
@@ -64,6 +117,7 @@ public sealed class PlacementOperator(IKubernetes client, OperatorOptions option
         health.Ready = false;
         OperatorMetrics.Leader.Set(1);
         var cluster = new Cluster(client, loggers, options.WatchTimeout);
+        health.Reconciling(cluster.All.Select(i => i.Kind));
         var events = new EventRecorder(cluster, options.Identity, loggers.CreateLogger<EventRecorder>());
         var reconciler = new PlacementServiceReconciler(cluster, events, options, clock);
         cluster.Unreadable += (ps, error) =>
@@ -87,6 +141,7 @@ public sealed class PlacementOperator(IKubernetes client, OperatorOptions option
                 }
                 OperatorMetrics.QueueDepth.Set(queue.Count);
             };
+            informer.ListWatched += working => health.Report(informer.Kind, working);
         }
         var informers = cluster.All.Select(i => i.RunAsync(ct)).ToList();
         try
@@ -104,6 +159,7 @@ public sealed class PlacementOperator(IKubernetes client, OperatorOptions option
         {
             OperatorMetrics.Leader.Set(0);
             await Task.WhenAll(informers);
+            health.StandingBy();
         }
     }
 

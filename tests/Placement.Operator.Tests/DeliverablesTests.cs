@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using k8s;
 using k8s.Models;
 using Placement.Operator.Controller;
@@ -70,6 +71,8 @@ public class DeliverablesTests
     [InlineData(new[] { "--leader-elect", "maybe" }, "--leader-elect must be true or false")]
     [InlineData(new[] { "--http-port", "0" }, "--http-port must be a port number")]
     [InlineData(new[] { "--workers", "-1" }, "--workers must be a positive number")]
+    [InlineData(new[] { "--informer-failure-seconds", "0" }, "--informer-failure-seconds must be a positive number of seconds")]
+    [InlineData(new[] { "--informer-failure-seconds", "3m" }, "--informer-failure-seconds must be a positive number of seconds")]
     public void Bad_arguments_are_named(string[] args, string error) => Assert.Equal(error, CommandLine.Parse(args).Error);
 
     [Fact]
@@ -77,6 +80,36 @@ public class DeliverablesTests
     {
         var (options, _) = CommandLine.Parse([]);
 
-        Assert.Equal(new CommandLine(null, null, true, null, null, 8081, 2), options);
+        Assert.Equal(new CommandLine(null, null, true, null, null, 8081, 2, TimeSpan.FromMinutes(3)), options);
+    }
+
+    [Fact]
+    public void The_informer_failure_threshold_is_given_in_seconds()
+    {
+        var (options, _) = CommandLine.Parse(["--informer-failure-seconds", "600"]);
+
+        Assert.Equal(TimeSpan.FromMinutes(10), options!.InformerFailureTimeout);
+    }
+
+    /// <summary>tests/e2e/kind.sh cannot run here (no Docker engine): at least it parses, and passes shellcheck where installed.</summary>
+    [Fact]
+    public void The_kind_script_parses_and_passes_shellcheck()
+    {
+        var script = RepositoryFiles.PathOf("tests", "e2e", "kind.sh");
+
+        Assert.Equal((0, ""), Run("bash", "-n", script));
+        if (Environment.GetEnvironmentVariable("PATH")!.Split(':').Any(d => File.Exists(Path.Combine(d, "shellcheck"))))
+        {
+            Assert.Equal((0, ""), Run("shellcheck", script));
+        }
+    }
+
+    private static (int ExitCode, string Output) Run(string program, params string[] args)
+    {
+        using var process = Process.Start(new ProcessStartInfo(program, args) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output.Result + errors);
     }
 }

@@ -29,9 +29,10 @@ public sealed class OperatorHarness : IAsyncDisposable
 
     public static async Task<OperatorHarness> StartAsync() => new(await FakeApiServer.StartAsync());
 
-    public sealed class RunningOperator(string identity, CancellationTokenSource stop, Task run, Kubernetes client)
+    public sealed class RunningOperator(string identity, OperatorHealth health, CancellationTokenSource stop, Task run, Kubernetes client)
     {
         public string Identity => identity;
+        public OperatorHealth Health => health;
         public Task Run => run;
 
         public async Task StopAsync()
@@ -42,7 +43,8 @@ public sealed class OperatorHarness : IAsyncDisposable
         }
     }
 
-    public RunningOperator StartOperator(string identity = "operator-a", bool leaderElection = false, Action<OperatorOptions>? configure = null)
+    public RunningOperator StartOperator(string identity = "operator-a", bool leaderElection = false, OperatorHealth? health = null,
+        Action<OperatorOptions>? customise = null)
     {
         var client = Server.Client(userAgent: identity);
         var options = new OperatorOptions
@@ -58,10 +60,11 @@ public sealed class OperatorHarness : IAsyncDisposable
             SecretRecheckInterval = TimeSpan.FromMilliseconds(200),
             PodRecheckInterval = TimeSpan.FromMilliseconds(100),
         };
-        configure?.Invoke(options);
+        customise?.Invoke(options);
+        health ??= new OperatorHealth(TimeProvider.System, TimeSpan.FromMinutes(3));
         var stop = new CancellationTokenSource();
-        var placementOperator = new PlacementOperator(client, options, NullLoggerFactory.Instance, new OperatorHealth(), TimeProvider.System);
-        var running = new RunningOperator(identity, stop, Task.Run(() => placementOperator.RunAsync(stop.Token)), client);
+        var placementOperator = new PlacementOperator(client, options, NullLoggerFactory.Instance, health, TimeProvider.System);
+        var running = new RunningOperator(identity, health, stop, Task.Run(() => placementOperator.RunAsync(stop.Token)), client);
         operators.Add(running);
         return running;
     }

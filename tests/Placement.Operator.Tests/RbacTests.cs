@@ -42,7 +42,7 @@ public class RbacTests
     public async Task Every_call_of_a_full_lifecycle_is_allowed_by_the_roles()
     {
         await using var cluster = await StartAsync();
-        cluster.StartOperator("rbac-operator", leaderElection: true);
+        var running = cluster.StartOperator("rbac-operator", leaderElection: true);
         await cluster.CreateReadyAsync(NewService(customise: s => s.Database.ConnectionSecretRef = new SecretKeyRef { Name = "db", Key = "url" }));
         await cluster.PatchSpecAsync("placement", new JsonObject { ["autoscaling"] = new JsonObject(), ["ingress"] = new JsonObject { ["enabled"] = false } });
         await EventuallyAsync(() => cluster.All("horizontalpodautoscalers").Count == 1 && cluster.All("ingresses").Count == 0, "autoscaler in, ingress out");
@@ -57,6 +57,7 @@ public class RbacTests
         await EventuallyAsync(() => cluster.Get<V1Deployment>("deployments", "placement")!.Spec.Template.Spec.Containers[0].Image == "placement-api:2", "the new revision applied");
         cluster.RollOut();
         await EventuallyAsync(() => cluster.All("configmaps").Count == 1, "the old revision's ConfigMap deleted");
+        await running.StopAsync(); // the Lease's release too
 
         var cluserWide = Rules("role.yaml");
         var leaseNamespaceOnly = Rules("leader_election_role.yaml");

@@ -1,6 +1,11 @@
+using System.Diagnostics;
+using System.Net;
 using k8s;
 using k8s.Models;
+using Microsoft.Extensions.Time.Testing;
+using Placement.Operator.Controller;
 using Placement.Operator.Reconciliation;
+using Placement.Operator.Tests.FakeApi;
 using static Placement.Operator.Tests.OperatorHarness;
 
 namespace Placement.Operator.Tests;
@@ -10,6 +15,18 @@ public class ResilienceTests
 {
     private static int Lists(OperatorHarness cluster, string plural) =>
         cluster.Server.Requests.Count(r => r.Method == "GET" && !r.Watch && r.Path.EndsWith("/" + plural, StringComparison.Ordinal));
+
+    private static int ListsAndWatches(OperatorHarness cluster, string plural) =>
+        cluster.Server.Requests.Count(r => r.Method == "GET" && r.Path.EndsWith("/" + plural, StringComparison.Ordinal));
+
+    private static V1LeaseSpec? Lease(OperatorHarness cluster) => cluster.Get<V1Lease>("leases", "placement-operator")?.Spec;
+
+    /// <summary>A Lease that outlives EventuallyAsync's wait: only a released one changes hands within it.</summary>
+    private static void SlowExpiry(OperatorOptions options)
+    {
+        options.LeaseDuration = TimeSpan.FromSeconds(30);
+        options.RenewDeadline = TimeSpan.FromSeconds(20);
+    }
 
     [Fact]
     public async Task An_operator_restarted_mid_reconcile_finishes_the_job()
@@ -86,5 +103,65 @@ public class ResilienceTests
         await cluster.PatchSpecAsync("placement", new System.Text.Json.Nodes.JsonObject { ["service"] = new System.Text.Json.Nodes.JsonObject { ["port"] = 9000 } });
         await EventuallyAsync(() => cluster.Get<V1Service>("services", "placement")!.Spec.Ports.Single().Port == 9000, "the new leader reconciling");
         Assert.True(WroteObjects(follower.Identity));
+    }
+
+    [Fact]
+    public async Task An_informer_that_cannot_list_or_watch_fails_liveness_until_it_works_again()
+    {
+        await using var cluster = await StartAsync();
+        var clock = new FakeTimeProvider();
+        var health = new OperatorHealth(clock, TimeSpan.FromMinutes(3));
+        cluster.StartOperator(health: health);
+        await EventuallyAsync(() => health.Ready, "caches synced");
+        clock.Advance(OperatorHealth.Recovery);
+        Assert.Null(health.Unhealthy());
+
+        // The next five lists or watches of Jobs fail, one a second (the informer's retry delay).
+        const int failures = 5;
+        for (var i = 0; i < failures; i++)
+        {
+            cluster.Server.FailNext("GET", "jobs", status: false, HttpStatusCode.InternalServerError);
+        }
+        var before = ListsAndWatches(cluster, "jobs");
+        cluster.Server.Store.ExpireWatches();
+        // A second failed request means the first failure was reported.
+        await EventuallyAsync(() => ListsAndWatches(cluster, "jobs") >= before + 2, "Job lists failing");
+        clock.Advance(TimeSpan.FromMinutes(3) + TimeSpan.FromSeconds(1));
+        Assert.Equal("informers unable to list and watch for more than 180s: Job", health.Unhealthy());
+
+        // The list after the failures succeeds, then a watch starts.
+        await EventuallyAsync(() => ListsAndWatches(cluster, "jobs") >= before + failures + 2, "Jobs listed and watched again");
+        clock.Advance(OperatorHealth.Recovery);
+        Assert.Null(health.Unhealthy());
+    }
+
+    [Fact]
+    public async Task A_stopped_leader_releases_the_Lease_so_a_standby_takes_over_before_it_expires()
+    {
+        await using var cluster = await StartAsync();
+        var a = cluster.StartOperator("operator-a", leaderElection: true, customise: SlowExpiry);
+        await EventuallyAsync(() => Lease(cluster)?.HolderIdentity == a.Identity, "operator-a leading");
+        var b = cluster.StartOperator("operator-b", leaderElection: true, customise: SlowExpiry);
+        await EventuallyAsync(() => cluster.Server.Requests.Any(r => r.UserAgent.Contains(b.Identity, StringComparison.Ordinal)), "operator-b standing by");
+
+        await a.StopAsync();
+        var released = Lease(cluster)!;
+        Assert.Contains(released.HolderIdentity, new[] { "", b.Identity });
+        var takeover = Stopwatch.StartNew();
+        await EventuallyAsync(() => Lease(cluster)?.HolderIdentity == b.Identity, "operator-b leading");
+        Assert.True(takeover.Elapsed < TimeSpan.FromSeconds(15), $"took {takeover.Elapsed}");
+    }
+
+    [Fact]
+    public async Task A_stopping_leader_leaves_a_Lease_that_another_instance_has_taken()
+    {
+        await using var cluster = await StartAsync();
+        var a = cluster.StartOperator("operator-a", leaderElection: true, customise: SlowExpiry);
+        await EventuallyAsync(() => Lease(cluster)?.HolderIdentity == a.Identity, "operator-a leading");
+
+        cluster.Server.Store.Mutate(ResourceKind.ByPlural("leases"), Namespace, "placement-operator", lease => lease["spec"]!["holderIdentity"] = "operator-c");
+        await a.StopAsync();
+
+        Assert.Equal("operator-c", Lease(cluster)!.HolderIdentity);
     }
 }

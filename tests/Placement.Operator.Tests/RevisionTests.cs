@@ -97,7 +97,7 @@ public class RevisionTests
     public async Task A_service_naming_no_image_runs_the_one_the_operator_was_installed_with()
     {
         await using var cluster = await StartAsync();
-        cluster.StartOperator(configure: o => o.DefaultImage = "registry.example/placement-api:0.1.0");
+        cluster.StartOperator(customise: o => o.DefaultImage = "registry.example/placement-api:0.1.0");
         await cluster.CreateReadyAsync(NewService());
 
         Assert.Equal("registry.example/placement-api:0.1.0", cluster.Get<V1Deployment>("deployments", "placement")!.Spec.Template.Spec.Containers[0].Image);
