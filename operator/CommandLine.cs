@@ -2,7 +2,8 @@ namespace Placement.Operator;
 
 /// <summary>The operator's command line: options parsed by Microsoft.Extensions.Configuration, checked here.</summary>
 public sealed record CommandLine(
-    string? Kubeconfig, string? Context, bool LeaderElect, string? LeaseNamespace, string? Identity, int HttpPort, int Workers, TimeSpan InformerFailureTimeout)
+    string? Kubeconfig, string? Context, bool LeaderElect, string? LeaseNamespace, string? Identity, int HttpPort, int Workers, TimeSpan InformerFailureTimeout,
+    int MetricsPort, string? MetricsCertDir)
 {
     public const string Usage = """
         placement-operator: reconciles PlacementService resources (operator.placement.dev/v1alpha1) into a running Placement API.
@@ -19,14 +20,17 @@ public sealed record CommandLine(
           --leader-elect BOOL    hold a coordination.k8s.io Lease so only one replica reconciles (default: true)
           --lease-namespace NS   namespace of the Lease (default: the pod's namespace, else "default")
           --identity NAME        identity in the Lease and on Events (default: the host name)
-          --http-port PORT       port serving /healthz, /readyz and /metrics (default: 8081)
+          --http-port PORT       port serving /healthz and /readyz over HTTP (default: 8081)
+          --metrics-port PORT    port serving /metrics over HTTPS to callers whose bearer token may get the
+                                 non-resource URL /metrics (TokenReview and SubjectAccessReview) (default: 8443)
+          --metrics-cert-dir DIR tls.crt and tls.key for the metrics port (default: a self-signed certificate)
           --workers N            PlacementServices reconciled concurrently (default: 2)
           --informer-failure-seconds N
                                  /healthz answers 503 once the leader has been unable to list and watch a kind
                                  for longer than N seconds, so that the kubelet restarts it (default: 180)
         """;
 
-    private static readonly string[] Known = ["kubeconfig", "context", "leader-elect", "lease-namespace", "identity", "http-port", "workers", "informer-failure-seconds"];
+    private static readonly string[] Known = ["kubeconfig", "context", "leader-elect", "lease-namespace", "identity", "http-port", "workers", "informer-failure-seconds", "metrics-port", "metrics-cert-dir"];
 
     /// <summary>The options of a run, or the reason they are wrong.</summary>
     public static (CommandLine? Options, string? Error) Parse(string[] args)
@@ -60,7 +64,16 @@ public sealed record CommandLine(
         {
             return (null, "--informer-failure-seconds must be a positive number of seconds");
         }
+        if (!int.TryParse(options["metrics-port"] ?? "8443", out var metricsPort) || metricsPort is < 1 or > 65535 || metricsPort == httpPort)
+        {
+            return (null, "--metrics-port must be a port number other than --http-port");
+        }
+        var certDir = options["metrics-cert-dir"];
+        if (certDir is not null && !(File.Exists(Path.Combine(certDir, "tls.crt")) && File.Exists(Path.Combine(certDir, "tls.key"))))
+        {
+            return (null, $"--metrics-cert-dir {certDir} must hold tls.crt and tls.key");
+        }
         return (new CommandLine(options["kubeconfig"], options["context"], leaderElect, options["lease-namespace"], options["identity"], httpPort, workers,
-            TimeSpan.FromSeconds(informerFailureSeconds)), null);
+            TimeSpan.FromSeconds(informerFailureSeconds), metricsPort, certDir), null);
     }
 }

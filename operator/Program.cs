@@ -2,7 +2,6 @@ using k8s;
 using Placement.Operator;
 using Placement.Operator.Controller;
 using Placement.Operator.Crd;
-using Prometheus;
 
 if (args.Contains("--help") || args.Contains("-h"))
 {
@@ -34,11 +33,17 @@ catch (Exception e) when (e is k8s.Exceptions.KubeConfigException or FileNotFoun
 }
 
 var builder = WebApplication.CreateSlimBuilder();
-builder.WebHost.UseUrls($"http://0.0.0.0:{options.HttpPort}");
+var metricsCertificate = MetricsEndpoint.Certificate(options.MetricsCertDir);
+builder.WebHost.ConfigureKestrel(kestrel =>
+{
+    kestrel.ListenAnyIP(options.HttpPort);
+    kestrel.ListenAnyIP(options.MetricsPort, listen => listen.UseHttps(metricsCertificate));
+});
 var health = new OperatorHealth(TimeProvider.System, options.InformerFailureTimeout);
+using var client = new Kubernetes(kubeConfig);
 var app = builder.Build();
+app.UseSecureMetrics(options.MetricsPort, new MetricsAccess(client, TimeProvider.System));
 app.MapHealth(health);
-app.MapMetrics();
 
 var operatorOptions = new OperatorOptions
 {
@@ -48,7 +53,6 @@ var operatorOptions = new OperatorOptions
     LeaseNamespace = options.LeaseNamespace ?? kubeConfig.Namespace ?? "default",
     DefaultImage = Environment.GetEnvironmentVariable(OperatorOptions.DefaultImageVariable) is { Length: > 0 } image ? image : OperatorOptions.ReleaseImage,
 };
-using var client = new Kubernetes(kubeConfig);
 var placementOperator = new PlacementOperator(client, operatorOptions, app.Services.GetRequiredService<ILoggerFactory>(), health, TimeProvider.System);
 
 await app.StartAsync();

@@ -49,7 +49,8 @@ public class DeliverablesTests
         Assert.Null(error);
         Assert.True(options!.LeaderElect);
         Assert.Equal("/healthz", container.LivenessProbe.HttpGet.Path);
-        Assert.Equal(options.HttpPort, container.Ports.Single().ContainerPort);
+        Assert.Equal(options.HttpPort, container.Ports.Single(p => p.Name == "http").ContainerPort);
+        Assert.Equal(options.MetricsPort, container.Ports.Single(p => p.Name == "metrics").ContainerPort);
         Assert.True(container.SecurityContext.ReadOnlyRootFilesystem);
     }
 
@@ -73,6 +74,8 @@ public class DeliverablesTests
     [InlineData(new[] { "--workers", "-1" }, "--workers must be a positive number")]
     [InlineData(new[] { "--informer-failure-seconds", "0" }, "--informer-failure-seconds must be a positive number of seconds")]
     [InlineData(new[] { "--informer-failure-seconds", "3m" }, "--informer-failure-seconds must be a positive number of seconds")]
+    [InlineData(new[] { "--metrics-port", "8081" }, "--metrics-port must be a port number other than --http-port")]
+    [InlineData(new[] { "--metrics-cert-dir", "/nonexistent" }, "--metrics-cert-dir /nonexistent must hold tls.crt and tls.key")]
     public void Bad_arguments_are_named(string[] args, string error) => Assert.Equal(error, CommandLine.Parse(args).Error);
 
     [Fact]
@@ -80,7 +83,7 @@ public class DeliverablesTests
     {
         var (options, _) = CommandLine.Parse([]);
 
-        Assert.Equal(new CommandLine(null, null, true, null, null, 8081, 2, TimeSpan.FromMinutes(3)), options);
+        Assert.Equal(new CommandLine(null, null, true, null, null, 8081, 2, TimeSpan.FromMinutes(3), 8443, null), options);
     }
 
     [Fact]
