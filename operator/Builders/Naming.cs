@@ -56,9 +56,13 @@ public static class Naming
         BlockOwnerDeletion = true,
     };
 
-    /// <summary>The tag of an image reference ("latest" when it has none, the digest when pinned by digest).</summary>
-    public static string VersionOf(string image)
+    /// <summary>The tag of an image reference ("latest" when it has none, the digest when pinned by digest; empty for none).</summary>
+    public static string VersionOf(string? image)
     {
+        if (image is null)
+        {
+            return "";
+        }
         var at = image.IndexOf('@', StringComparison.Ordinal);
         if (at >= 0)
         {

@@ -99,27 +99,53 @@ public static class CrdGenerator
         {
             return ConditionSchema();
         }
-        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Dictionary<,>))
+        if (GenericArgument(type, typeof(Dictionary<,>), typeof(IDictionary<,>), 1) is { } valueType)
         {
-            return new JsonObject { ["type"] = "object", ["additionalProperties"] = SchemaOf(type.GetGenericArguments()[1]) };
+            return new JsonObject { ["type"] = "object", ["additionalProperties"] = SchemaOf(valueType) };
         }
-        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(List<>))
+        if (GenericArgument(type, typeof(List<>), typeof(IList<>), 0) is { } itemType)
         {
-            return new JsonObject { ["type"] = "array", ["items"] = SchemaOf(type.GetGenericArguments()[0]) };
-        }
-        if (type.Namespace == typeof(V1Affinity).Namespace)
-        {
-            // Kubernetes' own types (tolerations, affinity) are validated by the pods they end up in.
-            return new JsonObject { ["type"] = "object", ["x-kubernetes-preserve-unknown-fields"] = true };
+            return new JsonObject { ["type"] = "array", ["items"] = SchemaOf(itemType) };
         }
         return ObjectSchema(type);
     }
 
+    private static Type? GenericArgument(Type type, Type concrete, Type @interface, int index) =>
+        type.IsGenericType && (type.GetGenericTypeDefinition() == concrete || type.GetGenericTypeDefinition() == @interface)
+            ? type.GetGenericArguments()[index] : null;
+
     private const string QuantityPattern = @"^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$";
+
+    /// <summary>
+    /// What the k8s.Models classes do not say about Kubernetes' own types, from their Go definitions
+    /// (k8s.io/api core/v1/types.go, k8s.io/apimachinery pkg/apis/meta/v1/types.go): the required fields (those without
+    /// omitempty) and the structs marked +structType=atomic. Every list in these types is +listType=atomic there.
+    /// A Kubernetes type missing here stops the generator rather than getting a schema that guesses.
+    /// </summary>
+    private static readonly Dictionary<Type, (string[] Required, bool Atomic)> UpstreamTypes = new()
+    {
+        [typeof(V1Toleration)] = ([], false),
+        [typeof(V1Affinity)] = ([], false),
+        [typeof(V1NodeAffinity)] = ([], false),
+        [typeof(V1NodeSelector)] = (["nodeSelectorTerms"], true),
+        [typeof(V1NodeSelectorTerm)] = ([], true),
+        [typeof(V1NodeSelectorRequirement)] = (["key", "operator"], false),
+        [typeof(V1PreferredSchedulingTerm)] = (["weight", "preference"], false),
+        [typeof(V1PodAffinity)] = ([], false),
+        [typeof(V1PodAntiAffinity)] = ([], false),
+        [typeof(V1WeightedPodAffinityTerm)] = (["weight", "podAffinityTerm"], false),
+        [typeof(V1PodAffinityTerm)] = (["topologyKey"], false),
+        [typeof(V1LabelSelector)] = ([], true),
+        [typeof(V1LabelSelectorRequirement)] = (["key", "operator"], false),
+    };
 
     private static JsonObject ObjectSchema(Type type)
     {
-        var instance = Activator.CreateInstance(type);
+        (string[] Required, bool Atomic)? upstream = type.Namespace == typeof(V1Affinity).Namespace
+            ? UpstreamTypes.TryGetValue(type, out var facts) ? facts : throw new InvalidOperationException($"{type.Name}: add its required fields and list types to UpstreamTypes")
+            : null;
+        // The initialisers of our own types are the defaults; those of Kubernetes' types (zeros, nulls) are not.
+        var instance = upstream is null ? Activator.CreateInstance(type) : null;
         var properties = new JsonObject();
         var required = new JsonArray();
         foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
@@ -129,11 +155,16 @@ public static class CrdGenerator
             var propertyType = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
             var schema = SchemaOf(propertyType);
             AddAnnotations(schema, property);
-            if (property.GetCustomAttribute<RequiredAttribute>() is not null)
+            if (upstream is not null && (string?)schema["type"] == "array")
+            {
+                schema["x-kubernetes-list-type"] = "atomic";
+            }
+            AddRules(schema, property);
+            if (upstream?.Required.Contains(name) ?? property.GetCustomAttribute<RequiredAttribute>() is not null)
             {
                 required.Add(name);
             }
-            else if (property.GetValue(instance) is { } value && !IsEmptyDefault(property, value))
+            else if (instance is not null && property.GetValue(instance) is { } value && !IsEmptyDefault(property, value))
             {
                 WithDefault(schema, JsonNode.Parse(KubernetesJson.Serialize(value))!);
             }
@@ -144,13 +175,17 @@ public static class CrdGenerator
         {
             result["required"] = required;
         }
+        if (upstream is { Atomic: true })
+        {
+            result["x-kubernetes-map-type"] = "atomic";
+        }
         AddRules(result, type);
         return result;
     }
 
-    private static void AddRules(JsonObject schema, Type type)
+    private static void AddRules(JsonObject schema, MemberInfo member)
     {
-        var rules = type.GetCustomAttributes<CelRuleAttribute>().ToList();
+        var rules = member.GetCustomAttributes<CelRuleAttribute>().ToList();
         if (rules.Count > 0)
         {
             schema["x-kubernetes-validations"] = new JsonArray(rules.Select(r => (JsonNode)new JsonObject { ["rule"] = r.Rule, ["message"] = r.Message }).ToArray());
@@ -185,6 +220,14 @@ public static class CrdGenerator
         {
             schema["enum"] = new JsonArray(allowed.Values.Select(v => JsonValue.Create(v!.ToString())).ToArray<JsonNode?>());
         }
+        if (property.GetCustomAttribute<ListTypeAttribute>() is { } listType)
+        {
+            schema["x-kubernetes-list-type"] = listType.Type;
+            if (listType.MapKeys.Count > 0)
+            {
+                schema["x-kubernetes-list-map-keys"] = new JsonArray(listType.MapKeys.Select(k => JsonValue.Create(k)).ToArray<JsonNode?>());
+            }
+        }
     }
 
     private static JsonObject WithDefault(JsonObject schema, JsonNode value)
@@ -193,21 +236,35 @@ public static class CrdGenerator
         return schema;
     }
 
+    /// <summary>
+    /// metav1.Condition as Kubernetes declares it (k8s.io/apimachinery pkg/apis/meta/v1/types.go, its kubebuilder
+    /// markers): the k8s.Models class carries none of these constraints.
+    /// </summary>
     private static JsonObject ConditionSchema()
     {
-        static JsonObject Str() => new() { ["type"] = "string" };
         return new JsonObject
         {
             ["type"] = "object",
-            ["required"] = new JsonArray("type", "status"),
+            ["required"] = new JsonArray("type", "status", "lastTransitionTime", "reason", "message"),
             ["properties"] = new JsonObject
             {
-                ["type"] = Str(),
-                ["status"] = Str(),
-                ["reason"] = Str(),
-                ["message"] = Str(),
-                ["observedGeneration"] = new JsonObject { ["type"] = "integer", ["format"] = "int64" },
+                ["type"] = new JsonObject
+                {
+                    ["type"] = "string",
+                    ["maxLength"] = 316,
+                    ["pattern"] = @"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$",
+                },
+                ["status"] = new JsonObject { ["type"] = "string", ["enum"] = new JsonArray("True", "False", "Unknown") },
+                ["observedGeneration"] = new JsonObject { ["type"] = "integer", ["format"] = "int64", ["minimum"] = 0 },
                 ["lastTransitionTime"] = new JsonObject { ["type"] = "string", ["format"] = "date-time" },
+                ["reason"] = new JsonObject
+                {
+                    ["type"] = "string",
+                    ["minLength"] = 1,
+                    ["maxLength"] = 1024,
+                    ["pattern"] = "^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$",
+                },
+                ["message"] = new JsonObject { ["type"] = "string", ["maxLength"] = 32768 },
             },
         };
     }

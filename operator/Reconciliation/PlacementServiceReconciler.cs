@@ -29,10 +29,7 @@ public sealed class PlacementServiceReconciler(Cluster cluster, EventRecorder ev
         }
         // Never modify the informer's copy: a failed write must leave the cache as the server has it.
         var ps = KubernetesJson.Deserialize<PlacementService>(KubernetesJson.Serialize(cached));
-        if (ps.Spec.Image.Length == 0)
-        {
-            ps.Spec.Image = options.DefaultImage;
-        }
+        ps.Spec.Image ??= options.DefaultImage;
         var now = clock.GetUtcNow().UtcDateTime;
 
         var problems = SpecValidation.Problems(ps);

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Placement.Operator.Resources;
 
 namespace Placement.Operator.Reconciliation;
@@ -6,7 +7,7 @@ namespace Placement.Operator.Reconciliation;
 /// The checks of the CRD schema, repeated here: a cluster may run with an older CRD, and a spec that slipped
 /// through must produce a clear status rather than broken objects.
 /// </summary>
-public static class SpecValidation
+public static partial class SpecValidation
 {
     // The sync Job is named "<name>-db-sync-<10 hex>" and Job names end up in 63-character label values.
     public const int MaxNameLength = 63 - 19;
@@ -19,7 +20,11 @@ public static class SpecValidation
         {
             problems.Add($"metadata.name must be at most {MaxNameLength} characters (it names the database sync Job)");
         }
-        if (spec.Image.Length > 0 && string.IsNullOrWhiteSpace(spec.Image))
+        if (!Dns1035Label().IsMatch(ps.Metadata.Name))
+        {
+            problems.Add($"metadata.name must be a DNS-1035 label (lowercase letters, digits and '-', starting with a letter and ending with a letter or digit), it names the Service: '{ps.Metadata.Name}'");
+        }
+        if (spec.Image is { } image && string.IsNullOrWhiteSpace(image))
         {
             problems.Add("spec.image must name the Placement API image, or be left out for the operator's default");
         }
@@ -44,10 +49,21 @@ public static class SpecValidation
         {
             problems.Add("auth.strategy keystone needs auth.keystone settings");
         }
+        if (spec.Ingress.Host.Length > 253 || !Dns1123Subdomain().IsMatch(spec.Ingress.Host))
+        {
+            problems.Add($"ingress.host must be a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', at most 253 characters): '{spec.Ingress.Host}'");
+        }
         if (spec.Config.Env?.Keys.FirstOrDefault(k => !k.StartsWith("OS_", StringComparison.Ordinal)) is { } badName)
         {
             problems.Add($"config.env names must start with OS_ (OS_<GROUP>__<OPTION>): '{badName}'");
         }
         return problems;
     }
+
+    // \z rather than $, which in .NET also matches before a final newline.
+    [GeneratedRegex(@"^[a-z]([-a-z0-9]*[a-z0-9])?\z")]
+    private static partial Regex Dns1035Label();
+
+    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)*\z")]
+    private static partial Regex Dns1123Subdomain();
 }

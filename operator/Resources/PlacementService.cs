@@ -10,6 +10,8 @@ namespace Placement.Operator.Resources;
 /// <summary>A Placement API deployment: the custom resource this operator reconciles.</summary>
 [Description("A Placement API service: database sync, Deployment, Service, Ingress and autoscaling managed by placement-operator.")]
 [CelRule("self.metadata.name.size() <= 44", "metadata.name must be at most 44 characters: it names the database sync Job, <name>-db-sync-<revision>, which must fit in 63")]
+[CelRule("self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')",
+    "metadata.name must be a DNS-1035 label (lowercase letters, digits and '-', starting with a letter and ending with a letter or digit): it names the Service")]
 public sealed class PlacementService : IKubernetesObject<V1ObjectMeta>
 {
     public const string Group = "operator.placement.dev";
@@ -47,7 +49,7 @@ public sealed class PlacementServiceSpec
     [Description("The Placement API image with its tag. The tag is the version shown in status; editing it upgrades (database sync with the new image, then a rolling update). Unset: the image of the operator's release (its PLACEMENT_API_IMAGE), so upgrading the operator upgrades the service.")]
     [MinLength(1)]
     [JsonPropertyName("image")]
-    public string Image { get; set; } = "";
+    public string? Image { get; set; }
 
     [Description("Fixed number of API pods, used when autoscaling is not set.")]
     [Range(0, 100)]
@@ -87,6 +89,7 @@ public sealed class PlacementServiceSpec
     public Dictionary<string, string>? NodeSelector { get; set; }
 
     [Description("Tolerations of the API and sync pods (core/v1 Toleration).")]
+    [ListType("atomic")]
     [JsonPropertyName("tolerations")]
     public List<V1Toleration>? Tolerations { get; set; }
 
@@ -95,6 +98,7 @@ public sealed class PlacementServiceSpec
     public V1Affinity? Affinity { get; set; }
 
     [Description("Secrets used to pull the image.")]
+    [ListType("map", "name")]
     [JsonPropertyName("imagePullSecrets")]
     public List<LocalObjectReference>? ImagePullSecrets { get; set; }
 }
@@ -125,6 +129,9 @@ public sealed class ResourcesSpec
     public Dictionary<string, ResourceQuantity>? Limits { get; set; }
 }
 
+// A transition rule (oldSelf): checked on updates only, so any value is accepted on create.
+[CelRule("!has(oldSelf.sqliteStorageClassName) || (has(self.sqliteStorageClassName) && self.sqliteStorageClassName == oldSelf.sqliteStorageClassName)",
+    "database.sqliteStorageClassName cannot change once set: the storage class of the SQLite volume (a PersistentVolumeClaim) is immutable")]
 public sealed class DatabaseSpec
 {
     [Description("Secret key holding the SQLAlchemy URL of an external database. Unset: embedded SQLite.")]
@@ -204,7 +211,11 @@ public sealed class IngressSpec
     [JsonPropertyName("enabled")]
     public bool Enabled { get; set; } = true;
 
+    [Description("Host name the Ingress serves, a DNS-1123 subdomain.")]
     [MinLength(1)]
+    [MaxLength(253)]
+    [CelRule("self.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)*$')",
+        "ingress.host must be a DNS-1123 subdomain: lowercase letters, digits, '-' and '.', each dot-separated part starting and ending with a letter or digit")]
     [JsonPropertyName("host")]
     public string Host { get; set; } = "placement.local";
 
@@ -263,6 +274,7 @@ public sealed class PlacementServiceStatus
     [JsonPropertyName("observedGeneration")]
     public long? ObservedGeneration { get; set; }
 
+    [ListType("map", "type")]
     [JsonPropertyName("conditions")]
     public List<V1Condition>? Conditions { get; set; }
 

@@ -66,4 +66,33 @@ public class CrdTests
         Assert.Contains(root["x-kubernetes-validations"]!.AsArray(),
             r => (string?)r!["rule"] == $"self.metadata.name.size() <= {Reconciliation.SpecValidation.MaxNameLength}");
     }
+
+    [Fact]
+    public void Kubernetes_types_get_the_schema_kubernetes_gives_them_so_a_wrong_type_is_refused_not_deserialised()
+    {
+        var spec = Spec()["properties"]!;
+        var tolerations = spec["tolerations"]!;
+        var preferred = spec["affinity"]!["properties"]!["nodeAffinity"]!["properties"]!["preferredDuringSchedulingIgnoredDuringExecution"]!;
+        var nodeSelector = spec["affinity"]!["properties"]!["nodeAffinity"]!["properties"]!["requiredDuringSchedulingIgnoredDuringExecution"]!;
+
+        Assert.DoesNotContain("x-kubernetes-preserve-unknown-fields", CrdGenerator.GenerateYaml(), StringComparison.Ordinal);
+        Assert.Equal("atomic", (string?)tolerations["x-kubernetes-list-type"]);
+        Assert.Equal(("integer", "int64"), ((string?)tolerations["items"]!["properties"]!["tolerationSeconds"]!["type"], (string?)tolerations["items"]!["properties"]!["tolerationSeconds"]!["format"]));
+        Assert.Equal("atomic", (string?)preferred["x-kubernetes-list-type"]);
+        Assert.Equal("int32", (string?)preferred["items"]!["properties"]!["weight"]!["format"]);
+        Assert.Equal(new JsonArray("preference", "weight").ToJsonString(), preferred["items"]!["required"]!.ToJsonString());
+        Assert.Equal("atomic", (string?)nodeSelector["x-kubernetes-map-type"]);
+        Assert.Null(preferred["items"]!["properties"]!["weight"]!["default"]);
+    }
+
+    [Fact]
+    public void Status_conditions_are_metav1_conditions_merged_by_type()
+    {
+        var conditions = CrdGenerator.Generate()["spec"]!["versions"]![0]!["schema"]!["openAPIV3Schema"]!["properties"]!["status"]!["properties"]!["conditions"]!;
+
+        Assert.Equal("map", (string?)conditions["x-kubernetes-list-type"]);
+        Assert.Equal(new JsonArray("type").ToJsonString(), conditions["x-kubernetes-list-map-keys"]!.ToJsonString());
+        Assert.Equal(new JsonArray("type", "status", "lastTransitionTime", "reason", "message").ToJsonString(), conditions["items"]!["required"]!.ToJsonString());
+        Assert.Equal(new JsonArray("True", "False", "Unknown").ToJsonString(), conditions["items"]!["properties"]!["status"]!["enum"]!.ToJsonString());
+    }
 }

@@ -28,7 +28,7 @@ public class FakeApiServerTests
         await CreateService(client);
         var first = await Read(client);
 
-        first.Spec.Replicas = 2;
+        first.Spec.Image = "placement-api:2";
         await client.CustomObjects.ReplaceNamespacedCustomObjectAsync(first, PlacementService.Group, PlacementService.Version, Ns, PlacementService.Plural, "p");
         var second = await Read(client);
         Assert.Equal(2, second.Metadata.Generation);
@@ -82,6 +82,26 @@ public class FakeApiServerTests
         Assert.Equal(new Dictionary<string, string> { ["a"] = "1", ["theirs"] = "x" }, result.Data);
         Assert.NotEqual(unchanged.Metadata.ResourceVersion, result.Metadata.ResourceVersion);
         Assert.Equal(result.Metadata.ResourceVersion, (await apply(Config(new() { ["a"] = "1" }))).Metadata.ResourceVersion);
+    }
+
+    [Fact]
+    public async Task A_field_another_writer_changed_is_no_longer_its_appliers_to_remove()
+    {
+        await using var server = await FakeApiServer.StartAsync();
+        using var client = server.Client();
+        V1ConfigMap Config(Dictionary<string, string> data) => new() { ApiVersion = "v1", Kind = "ConfigMap", Metadata = new V1ObjectMeta { Name = "c", NamespaceProperty = Ns }, Data = data };
+        Task<V1ConfigMap> Apply(string manager, Dictionary<string, string> data) =>
+            client.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch(Config(data), V1Patch.PatchType.ApplyPatch), "c", Ns, fieldManager: manager, force: true);
+
+        await Apply("me", new() { ["a"] = "1", ["b"] = "1" });
+        await client.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("{\"data\":{\"a\":\"2\"}}", V1Patch.PatchType.MergePatch), "c", Ns);
+        await Apply("other", new() { ["b"] = "3" });
+        var afterMe = await Apply("me", []);
+        var afterOther = await Apply("other", []);
+
+        // The update took a, the forced apply took b: neither was "me"'s to remove; b was "other"'s.
+        Assert.Equal(new Dictionary<string, string> { ["a"] = "2", ["b"] = "3" }, afterMe.Data);
+        Assert.Equal(new Dictionary<string, string> { ["a"] = "2" }, afterOther.Data);
     }
 
     [Fact]

@@ -269,8 +269,11 @@ public class ReconcileTests
     public async Task A_spec_the_schema_should_have_rejected_is_reported_not_deployed()
     {
         await using var cluster = await StartAsync();
+        // The API server refuses this spec now; it was stored while an older CRD without the rule was installed.
+        await cluster.CreateAsync(NewService());
+        cluster.Server.Store.Mutate(FakeApi.ResourceKind.ByPlural(PlacementService.Plural), Namespace, "placement",
+            ps => ps["spec"]!["autoscaling"] = new JsonObject { ["minReplicas"] = 1, ["maxReplicas"] = 5, ["targetCPUUtilizationPercentage"] = 50 });
         cluster.StartOperator();
-        await cluster.CreateAsync(NewService(customise: s => s.Autoscaling = new AutoscalingSpec { MaxReplicas = 5 }));
 
         var degraded = await cluster.ConditionAsync(Conditions.Degraded, "True", "InvalidSpec");
         Assert.Contains("connectionSecretRef", degraded.Message);

@@ -127,11 +127,11 @@ public class ReportingTests
     {
         await using var cluster = await StartAsync();
         // Stored before the CRD typed tolerations (kube-apiserver does not validate stored objects again on read).
-        cluster.Server.Store.Create(ResourceKind.ByPlural(PlacementService.Plural), Namespace, new JsonObject
-        {
-            ["metadata"] = new JsonObject { ["name"] = "legacy" },
-            ["spec"] = new JsonObject { ["tolerations"] = new JsonArray(new JsonObject { ["key"] = "dedicated", ["operator"] = "Exists", ["tolerationSeconds"] = "60" }) },
-        });
+        // Mutate writes to storage as it is, as an older CRD's validation would have let it through.
+        var kind = ResourceKind.ByPlural(PlacementService.Plural);
+        cluster.Server.Store.Create(kind, Namespace, new JsonObject { ["metadata"] = new JsonObject { ["name"] = "legacy" } });
+        cluster.Server.Store.Mutate(kind, Namespace, "legacy", ps => ps["spec"]!["tolerations"] =
+            new JsonArray(new JsonObject { ["key"] = "dedicated", ["operator"] = "Exists", ["tolerationSeconds"] = "60" }));
         cluster.StartOperator();
 
         await cluster.CreateReadyAsync(NewService());

@@ -102,7 +102,7 @@ public class RevisionTests
 
         Assert.Equal("registry.example/placement-api:0.1.0", cluster.Get<V1Deployment>("deployments", "placement")!.Spec.Template.Spec.Containers[0].Image);
         Assert.Equal("0.1.0", cluster.Service().Status!.CurrentVersion);
-        Assert.Equal("", cluster.Service().Spec.Image);
+        Assert.Null(cluster.Service().Spec.Image);
     }
 
     [Fact]

@@ -39,6 +39,32 @@ public class SpecValidationTests
         Assert.Single(SpecValidation.Problems(ps));
     }
 
+    [Theory]
+    [InlineData("Demo_1")]
+    [InlineData("1placement")]
+    [InlineData("placement.one")]
+    public void Names_that_cannot_name_a_service_are_refused(string name)
+    {
+        var ps = Samples.Service();
+        ps.Metadata.Name = name;
+
+        Assert.Contains(SpecValidation.Problems(ps), p => p.Contains("DNS-1035", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("api.example-1.org", true)]
+    [InlineData("Placement.local", false)]
+    [InlineData("api..local", false)]
+    [InlineData("api.local\n", false)]
+    // 255 characters: a DNS name has at most 253.
+    [InlineData("a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a", false)]
+    public void Ingress_hosts_must_be_dns_names(string host, bool valid)
+    {
+        var problems = SpecValidation.Problems(Samples.Service(s => s.Ingress.Host = host));
+
+        Assert.Equal(valid, !problems.Any(p => p.Contains("ingress.host", StringComparison.Ordinal)));
+    }
+
     [Fact]
     public void Names_too_long_for_the_sync_job_are_refused()
     {

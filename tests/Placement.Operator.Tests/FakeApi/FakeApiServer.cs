@@ -12,7 +12,8 @@ namespace Placement.Operator.Tests.FakeApi;
 /// <summary>
 /// An in-process Kubernetes API server (Kestrel on a random loopback port) speaking enough of the REST protocol for
 /// the real KubernetesClient: get, list, watch (with bookmarks and expiry), create, replace, merge and apply patches,
-/// delete, and the status subresource. Tests drive the cluster's own controllers (Job and Deployment status) through it.
+/// delete, and the status subresource; PlacementServices are held to the committed CRD (CustomResourceContract).
+/// Tests drive the cluster's own controllers (Job and Deployment status) through it.
 /// </summary>
 public sealed class FakeApiServer : IAsyncDisposable
 {
@@ -22,12 +23,13 @@ public sealed class FakeApiServer : IAsyncDisposable
     private readonly ConcurrentQueue<(string Method, string Plural, bool Status, HttpStatusCode Code)> injectedFailures = new();
     private readonly ConcurrentDictionary<string, string> deniedWrites = new();
 
-    private FakeApiServer(WebApplication app)
+    private FakeApiServer(WebApplication app, FakeStore store)
     {
         this.app = app;
+        Store = store;
     }
 
-    public FakeStore Store { get; } = new();
+    public FakeStore Store { get; }
 
     public ConcurrentQueue<Request> Requests { get; } = new();
 
@@ -39,7 +41,9 @@ public sealed class FakeApiServer : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        var server = new FakeApiServer(app);
+        // The committed CRD, as a cluster it is installed in would enforce it.
+        var placementServices = await CustomResourceContract.LoadAsync(RepositoryFiles.Read("crds", "placementservices.yaml"));
+        var server = new FakeApiServer(app, new FakeStore(placementServices));
         app.Run(server.HandleAsync);
         await app.StartAsync();
         return server;
@@ -98,7 +102,7 @@ public sealed class FakeApiServer : IAsyncDisposable
         }
         catch (ApiException e)
         {
-            await WriteAsync(context, e.Code, Status(e.Code, e.Reason, e.Message));
+            await WriteAsync(context, e.Code, Status(e.Code, e.Reason, e.Message, e.Details));
         }
         catch (Exception e) when (e is InvalidOperationException or FormatException or KeyNotFoundException)
         {
@@ -200,16 +204,24 @@ public sealed class FakeApiServer : IAsyncDisposable
         request.Query["labelSelector"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries)
             .Select(term => term.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
 
-    private static JsonObject Status(HttpStatusCode code, string reason, string message) => new()
+    private static JsonObject Status(HttpStatusCode code, string reason, string message, JsonObject? details = null)
     {
-        ["kind"] = "Status",
-        ["apiVersion"] = "v1",
-        ["metadata"] = new JsonObject(),
-        ["status"] = "Failure",
-        ["message"] = message,
-        ["reason"] = reason,
-        ["code"] = (int)code,
-    };
+        var status = new JsonObject
+        {
+            ["kind"] = "Status",
+            ["apiVersion"] = "v1",
+            ["metadata"] = new JsonObject(),
+            ["status"] = "Failure",
+            ["message"] = message,
+            ["reason"] = reason,
+            ["code"] = (int)code,
+        };
+        if (details is not null)
+        {
+            status["details"] = details;
+        }
+        return status;
+    }
 
     private static async Task WriteAsync(HttpContext context, HttpStatusCode code, JsonObject body)
     {

@@ -4,21 +4,26 @@ using System.Threading.Channels;
 
 namespace Placement.Operator.Tests.FakeApi;
 
-/// <summary>A failure of an API call, rendered as a Kubernetes Status.</summary>
-public sealed class ApiException(HttpStatusCode code, string reason, string message) : Exception(message)
+/// <summary>A failure of an API call, rendered as a Kubernetes Status (with details, for 422 Invalid).</summary>
+public sealed class ApiException(HttpStatusCode code, string reason, string message, JsonObject? details = null) : Exception(message)
 {
     public HttpStatusCode Code { get; } = code;
     public string Reason { get; } = reason;
+    public JsonObject? Details { get; } = details;
 }
 
 /// <summary>
 /// The state of the fake API server: objects with resource versions and generations, an event log for watches
 /// (with compaction: too old a version gets 410 Gone), server-side apply by field manager, the status subresource,
-/// and the garbage collection of dependents through owner references.
+/// the garbage collection of dependents through owner references, and for custom resources the contract of their
+/// CustomResourceDefinition (CustomResourceContract: pruning, defaults, validation) on every write but Mutate.
 /// </summary>
-public sealed class FakeStore
+public sealed class FakeStore(params CustomResourceContract[] customResources)
 {
     internal sealed record Key(ResourceKind Kind, string Namespace, string Name);
+
+    /// <summary>A field manager's entry in managedFields: apply to the main resource and to /status are owned apart.</summary>
+    private sealed record Owner(Key Key, string Manager, bool Status);
 
     private sealed record LogEntry(long Revision, Key Key, string Type, JsonObject Object);
 
@@ -33,7 +38,9 @@ public sealed class FakeStore
 
     private readonly Lock gate = new();
     private readonly Dictionary<Key, JsonObject> objects = [];
-    private readonly Dictionary<(Key, string Manager), JsonObject> appliedConfigs = [];
+    private readonly Dictionary<Owner, HashSet<string>> managedFields = [];
+    private readonly Dictionary<ResourceKind, CustomResourceContract> contracts =
+        customResources.ToDictionary(c => ResourceKind.All.Single(k => k.Group == c.Group && k.Kind == c.Kind));
     private readonly List<LogEntry> log = [];
     private readonly List<Subscription> subscriptions = [];
     private long revision = 100;
@@ -101,7 +108,7 @@ public sealed class FakeStore
             if (statusSubresource)
             {
                 updated = existing.DeepClone().AsObject();
-                updated["status"] = item["status"]?.DeepClone();
+                CopyField(item, updated, "status");
             }
             else
             {
@@ -109,10 +116,10 @@ public sealed class FakeStore
                 updated["metadata"] = MergeMetadata(existing, Metadata(item));
                 if (kind.HasStatus)
                 {
-                    updated["status"] = existing["status"]?.DeepClone();
+                    CopyField(existing, updated, "status");
                 }
             }
-            return UpdateLocked(key, existing, updated);
+            return UpdateLocked(key, existing, Admit(kind, updated, existing, statusSubresource));
         }
     }
 
@@ -129,36 +136,42 @@ public sealed class FakeStore
                 var fromExisting = statusSubresource ? patched.Where(p => p.Key != "status").Select(p => p.Key).ToList() : ["status"];
                 foreach (var field in fromExisting)
                 {
-                    if (existing[field] is { } kept)
-                    {
-                        patched[field] = kept.DeepClone();
-                    }
-                    else
-                    {
-                        patched.Remove(field);
-                    }
+                    CopyField(existing, patched, field);
                 }
             }
-            return UpdateLocked(key, existing, patched);
+            return UpdateLocked(key, existing, Admit(kind, patched, existing, statusSubresource));
         }
     }
 
     /// <summary>
-    /// Server-side apply, reduced to what the operator relies on: the applied configuration is merged into the object
-    /// (maps merge, lists and scalars replace) and fields this manager applied before but no longer applies are removed,
-    /// unless another manager applies them too.
-    /// Conflicts between managers are always forced (the operator applies with force).
+    /// Server-side apply, reduced to what the operator relies on. The applied configuration is merged into the object:
+    /// maps merge, the items of keyed lists (x-kubernetes-list-type map of a custom resource's schema, the well-known
+    /// merge keys of built-in kinds: BuiltInListKeys) merge item by item, scalars and other lists are replaced. Each
+    /// manager owns the leaf fields it applied; a field it no longer applies is removed unless another manager still
+    /// applies it, and a field another write changes is no longer owned by its applier (it belongs to that writer).
+    /// Not modelled: managedFields in metadata, conflicts (always forced, as the operator applies with force),
+    /// x-kubernetes-map-type atomic, list-type set, items of keyed lists kept for fields only updaters own.
     /// </summary>
     public JsonObject Apply(ResourceKind kind, string @namespace, string name, JsonObject applied, string manager, bool statusSubresource)
     {
         lock (gate)
         {
             var key = new Key(kind, @namespace, name);
-            var config = applied.DeepClone().AsObject();
-            if (kind.HasStatus && !statusSubresource)
+            var config = StripNulls(applied);
+            // Each endpoint applies its own part only.
+            if (kind.HasStatus && statusSubresource)
+            {
+                var status = new JsonObject();
+                CopyField(config, status, "status");
+                config = status;
+            }
+            else if (kind.HasStatus)
             {
                 config.Remove("status");
             }
+            var keysAt = ListKeys(kind);
+            var owner = new Owner(key, manager, statusSubresource);
+            var owned = JsonTree.LeafPaths(config, keysAt).Where(p => p.Length > 0).Select(PathKey).ToHashSet();
             var existing = objects.GetValueOrDefault(key);
             JsonObject result;
             if (existing is null)
@@ -172,19 +185,15 @@ public sealed class FakeStore
             else
             {
                 var merged = existing.DeepClone().AsObject();
-                if (appliedConfigs.GetValueOrDefault((key, manager)) is { } previous)
+                foreach (var path in managedFields.GetValueOrDefault(owner, []).Except(owned)
+                    .Where(p => !managedFields.Any(m => m.Key.Key == key && m.Key != owner && m.Value.Contains(p))))
                 {
-                    // A field nobody applies any more is removed; one another manager still applies stays.
-                    var others = appliedConfigs.Where(a => a.Key.Item1 == key && a.Key.Manager != manager).Select(a => a.Value).ToList();
-                    foreach (var path in JsonTree.LeafPaths(previous).Where(p => p.Length > 0 && !JsonTree.Has(config, p) && !others.Any(o => JsonTree.Has(o, p))))
-                    {
-                        JsonTree.Remove(merged, path);
-                    }
+                    JsonTree.Remove(merged, SplitPath(path));
                 }
-                merged = JsonTree.MergePatch(merged, StripNulls(config))!.AsObject();
-                result = UpdateLocked(key, existing, merged);
+                merged = JsonTree.Apply(merged, config, keysAt).AsObject();
+                result = UpdateLocked(key, existing, Admit(kind, merged, existing, statusSubresource), owner);
             }
-            appliedConfigs[(key, manager)] = config;
+            managedFields[owner] = owned;
             return result;
         }
     }
@@ -200,7 +209,10 @@ public sealed class FakeStore
         }
     }
 
-    /// <summary>Changes an object as one of the cluster's own controllers would (job and deployment status).</summary>
+    /// <summary>
+    /// Changes an object as one of the cluster's own controllers would (job and deployment status). It bypasses the
+    /// custom resource contract, so it also stands for an object stored while an older, laxer CRD was installed.
+    /// </summary>
     public JsonObject Mutate(ResourceKind kind, string @namespace, string name, Action<JsonObject> change)
     {
         lock (gate)
@@ -304,6 +316,10 @@ public sealed class FakeStore
     private JsonObject CreateLocked(Key key, JsonObject item)
     {
         var created = item.DeepClone().AsObject();
+        if (key.Kind.HasStatus)
+        {
+            created.Remove("status");
+        }
         created["apiVersion"] = key.Kind.ApiVersion;
         created["kind"] = key.Kind.Kind;
         var metadata = Metadata(created);
@@ -313,8 +329,8 @@ public sealed class FakeStore
         if (key.Kind.HasStatus)
         {
             metadata["generation"] = 1L;
-            created.Remove("status");
         }
+        created = Admit(key.Kind, created, null, statusSubresource: false);
         Commit(key, created, "ADDED");
         // The garbage collector removes objects whose owner is already gone.
         if (metadata["ownerReferences"] is JsonArray owners && owners.Any(o => !objects.Values.Any(x => (string?)x["metadata"]!["uid"] == (string?)o!["uid"])))
@@ -324,7 +340,8 @@ public sealed class FakeStore
         return created.DeepClone().AsObject();
     }
 
-    private JsonObject UpdateLocked(Key key, JsonObject existing, JsonObject updated)
+    /// <summary>Stores a write. applier: the manager of a server-side apply, which keeps what it owns of the fields it changed.</summary>
+    private JsonObject UpdateLocked(Key key, JsonObject existing, JsonObject updated, Owner? applier = null)
     {
         updated["apiVersion"] = key.Kind.ApiVersion;
         updated["kind"] = key.Kind.Kind;
@@ -339,6 +356,10 @@ public sealed class FakeStore
         {
             metadata["generation"] = (existing["metadata"]!["generation"] is { } generation ? long.Parse(generation.ToJsonString()) : 0) + 1;
         }
+        foreach (var fields in managedFields.Where(m => m.Key.Key == key && m.Key != applier).Select(m => m.Value))
+        {
+            fields.RemoveWhere(path => !JsonNode.DeepEquals(JsonTree.Get(existing, SplitPath(path)), JsonTree.Get(updated, SplitPath(path))));
+        }
         Commit(key, updated, "MODIFIED");
         return updated.DeepClone().AsObject();
     }
@@ -346,9 +367,9 @@ public sealed class FakeStore
     private void DeleteLocked(Key key, JsonObject existing)
     {
         objects.Remove(key);
-        foreach (var applied in appliedConfigs.Keys.Where(k => k.Item1 == key).ToList())
+        foreach (var owner in managedFields.Keys.Where(o => o.Key == key).ToList())
         {
-            appliedConfigs.Remove(applied);
+            managedFields.Remove(owner);
         }
         var deleted = existing.DeepClone().AsObject();
         Commit(key, deleted, "DELETED", store: false);
@@ -373,6 +394,43 @@ public sealed class FakeStore
         foreach (var subscription in subscriptions.Where(s => s.Matches(key, snapshot)))
         {
             subscription.Lines.Writer.TryWrite(EventLine(type, snapshot));
+        }
+    }
+
+    private JsonObject Admit(ResourceKind kind, JsonObject item, JsonObject? existing, bool statusSubresource) =>
+        contracts.TryGetValue(kind, out var contract) ? contract.Admit(item, existing, statusSubresource) : item;
+
+    private ListKeysAt ListKeys(ResourceKind kind) =>
+        contracts.TryGetValue(kind, out var contract) ? path => contract.ListMapKeys(path) : BuiltInListKeys;
+
+    /// <summary>
+    /// The merge keys (x-kubernetes-list-map-keys in Kubernetes' OpenAPI, k8s.io/api types.go +listMapKey) of the lists
+    /// other managers add items to in the operator's objects; every other list is atomic here.
+    /// </summary>
+    private static IReadOnlyList<string>? BuiltInListKeys(string[] path) => path switch
+    {
+        [.., "containers" or "initContainers", "[]", "ports"] => ["containerPort", "protocol"],
+        [.., "containers" or "initContainers" or "env" or "volumes"] => ["name"],
+        [.., "volumeMounts"] => ["mountPath"],
+        [.., "conditions"] => ["type"],
+        _ => null,
+    };
+
+    // A field path as one string (property names hold neither control characters nor this one).
+    private static string PathKey(string[] path) => string.Join('\u001f', path);
+
+    private static string[] SplitPath(string key) => key.Split('\u001f');
+
+    // Sets a top-level field as it is in from, or removes it when from has none.
+    private static void CopyField(JsonObject from, JsonObject to, string field)
+    {
+        if (from[field] is { } value)
+        {
+            to[field] = value.DeepClone();
+        }
+        else
+        {
+            to.Remove(field);
         }
     }
 
