@@ -14,7 +14,8 @@ public static class Settings
 
     public static Dictionary<string, string> PlainSettings(PlacementServiceSpec spec)
     {
-        var settings = new Dictionary<string, string>
+        // The user's extra settings first: what the spec decides wins (the schema refuses such names in config.env anyway).
+        var settings = new Dictionary<string, string>(spec.Config.Env ?? [])
         {
             ["OS_API__AUTH_STRATEGY"] = spec.Auth.Strategy,
         };
@@ -37,11 +38,6 @@ public static class Settings
         if (spec.Config.Policy is not null)
         {
             settings["OS_OSLO_POLICY__POLICY_FILE"] = $"{Naming.PolicyDirectory}/{PolicyKey}";
-        }
-        // The user's extra settings come last: an explicit setting wins over a derived one.
-        foreach (var (name, value) in spec.Config.Env ?? [])
-        {
-            settings[name] = value;
         }
         return settings;
     }

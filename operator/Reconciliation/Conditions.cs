@@ -11,6 +11,10 @@ public static class Conditions
     public const string Progressing = "Progressing";
     public const string Degraded = "Degraded";
 
+    /// <summary>Whether requests are authenticated; False under noauth2, where every caller is admin.</summary>
+    public const string Authenticated = "Authenticated";
+    public const string Noauth2Exposed = "Noauth2Exposed";
+
     // Reasons of problems a human must fix; Degraded carries each one, and its turning True is a Warning event.
     public const string InvalidSpec = "InvalidSpec";
     public const string SecretMissing = "SecretMissing";
@@ -18,8 +22,10 @@ public static class Conditions
     public const string SyncBlocked = "SyncBlocked";
     public const string SyncFailed = "SyncFailed";
     public const string RolloutStuck = "RolloutStuck";
+    public const string IngressHostTaken = "IngressHostTaken";
 
-    public static bool IsProblem(V1Condition condition) => condition.Type == Degraded && condition.Status == "True";
+    public static bool IsProblem(V1Condition condition) =>
+        (condition.Type == Degraded && condition.Status == "True") || condition.Reason == Noauth2Exposed;
 
     public static V1Condition? Find(IEnumerable<V1Condition>? conditions, string type) =>
         conditions?.FirstOrDefault(c => c.Type == type);

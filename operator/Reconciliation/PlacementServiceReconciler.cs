@@ -97,10 +97,10 @@ public sealed class PlacementServiceReconciler(Cluster cluster, EventRecorder ev
         }
 
         await cluster.ApplyAsync(ApiService.Build(ps), ct);
-        await ReconcileIngressAsync(ps, ct);
+        var ingressConflict = await ReconcileIngressAsync(ps, ct);
         await ReconcileAutoscalerAsync(ps, ct);
 
-        var result = StatusCalculator.Compute(ps, sync, deployment, now);
+        var result = StatusCalculator.Compute(ps, sync, deployment, now, ingressConflict);
         if (sync.Phase == SyncPhase.Succeeded && result.RolledOut)
         {
             // Every replica runs this revision now: the ConfigMaps of older ones serve nobody.
@@ -147,16 +147,36 @@ public sealed class PlacementServiceReconciler(Cluster cluster, EventRecorder ev
         return pods.FirstOrDefault(p => !string.IsNullOrEmpty(p.Spec?.NodeName) && p.Status?.Phase is not ("Succeeded" or "Failed"))?.Spec.NodeName;
     }
 
-    private async Task ReconcileIngressAsync(PlacementService ps, CancellationToken ct)
+    /// <summary>Makes or removes the Ingress; returns why it was not made when its host is another PlacementService's.</summary>
+    private async Task<string?> ReconcileIngressAsync(PlacementService ps, CancellationToken ct)
     {
+        var own = cluster.Ingresses.Get(ps.Metadata.NamespaceProperty, ps.Metadata.Name) is { } existing && IsOwnedBy(existing, ps) ? existing : null;
         if (ps.Spec.Ingress.Enabled)
         {
-            await cluster.ApplyAsync(ApiIngress.Build(ps), ct);
+            // Two services on one host would make the ingress controller refuse, or worse, split the paths between them:
+            // the one whose Ingress came first keeps the host (should two have been made at once, both see the same
+            // order), the other is told.
+            var holder = cluster.Ingresses.List()
+                .Where(i => !IsOwnedBy(i, ps) && i.Metadata.OwnerReferences?.Any(o => o.Kind == PlacementService.KindName) == true
+                    && i.Spec?.Rules?.Any(r => r.Host == ps.Spec.Ingress.Host) == true)
+                .Where(i => own is null || Precedes(i, own))
+                .FirstOrDefault();
+            if (holder is null)
+            {
+                await cluster.ApplyAsync(ApiIngress.Build(ps), ct);
+                return null;
+            }
+            if (own is not null)
+            {
+                await cluster.DeleteAsync(own, ct);
+            }
+            return $"ingress.host {ps.Spec.Ingress.Host} is already served by PlacementService {holder.Metadata.NamespaceProperty}/{holder.Metadata.OwnerReferences!.First(o => o.Kind == PlacementService.KindName).Name}; set another ingress.host";
         }
-        else if (cluster.Ingresses.Get(ps.Metadata.NamespaceProperty, ps.Metadata.Name) is { } stale && IsOwnedBy(stale, ps))
+        if (own is not null)
         {
-            await cluster.DeleteAsync(stale, ct);
+            await cluster.DeleteAsync(own, ct);
         }
+        return null;
     }
 
     private async Task ReconcileAutoscalerAsync(PlacementService ps, CancellationToken ct)
@@ -179,6 +199,9 @@ public sealed class PlacementServiceReconciler(Cluster cluster, EventRecorder ev
             await delete(item, ct);
         }
     }
+
+    private static bool Precedes(V1Ingress a, V1Ingress b) =>
+        (a.Metadata.CreationTimestamp, a.Metadata.NamespaceProperty, a.Metadata.Name).CompareTo((b.Metadata.CreationTimestamp, b.Metadata.NamespaceProperty, b.Metadata.Name)) < 0;
 
     private static bool IsOwnedBy(IKubernetesObject<V1ObjectMeta> item, PlacementService ps) =>
         item.Metadata.OwnerReferences?.Any(o => o.Uid == ps.Metadata.Uid) == true;

@@ -57,8 +57,35 @@ public static partial class SpecValidation
         {
             problems.Add($"config.env names must start with OS_ (OS_<GROUP>__<OPTION>): '{badName}'");
         }
+        if (spec.Config.Env?.Keys.FirstOrDefault(IsDecidedBySpec) is { } decided)
+        {
+            problems.Add($"config.env cannot set what the spec decides: '{decided}'");
+        }
+        if (spec.Config.Env?.FirstOrDefault(p => SecretName().IsMatch(p.Key) || CredentialsInUrl().IsMatch(p.Value)) is { Key: { } secret })
+        {
+            // The schema's CEL rules check names only (a regular expression over unbounded values would exceed the
+            // API server's cost budget); a URL with a password is caught here and reported in status.
+            problems.Add($"config.env is not for secrets: '{secret}' holds a password or names one; reference a Secret (database.connectionSecretRef, auth.keystone.passwordSecretRef)");
+        }
+        if (spec.Auth.Strategy == "noauth2" && !spec.Auth.ExposeUnauthenticated && IsExposed(spec))
+        {
+            problems.Add("auth.strategy noauth2 makes every caller an admin: exposing it outside the cluster needs auth.exposeUnauthenticated: true");
+        }
         return problems;
     }
+
+    /// <summary>Reachable from outside the cluster: through an Ingress, or a Service of type LoadBalancer or NodePort.</summary>
+    public static bool IsExposed(PlacementServiceSpec spec) => spec.Ingress.Enabled || spec.Service.Type != "ClusterIP";
+
+    private static bool IsDecidedBySpec(string name) =>
+        name is "OS_API__AUTH_STRATEGY" or "OS_PLACEMENT_DATABASE__CONNECTION" or "OS_OSLO_POLICY__POLICY_FILE"
+        || name.StartsWith("OS_KEYSTONE_AUTHTOKEN__", StringComparison.Ordinal);
+
+    [GeneratedRegex("PASSWORD|SECRET|TOKEN|CREDENTIAL")]
+    private static partial Regex SecretName();
+
+    [GeneratedRegex(@"://[^/@\s]*:[^/@\s]*@")]
+    private static partial Regex CredentialsInUrl();
 
     // \z rather than $, which in .NET also matches before a final newline.
     [GeneratedRegex(@"^[a-z]([-a-z0-9]*[a-z0-9])?\z")]

@@ -26,7 +26,8 @@ public static class StatusCalculator
         return new(status, [.. transitions.Select(t => Conditions.Find(conditions, t)!)]);
     }
 
-    public static Result Compute(PlacementService ps, DatabaseSync sync, V1Deployment? deployment, DateTime now)
+    /// <param name="ingressConflict">Why the Ingress was not made (its host is another PlacementService's), if so.</param>
+    public static Result Compute(PlacementService ps, DatabaseSync sync, V1Deployment? deployment, DateTime now, string? ingressConflict = null)
     {
         var status = CopyOf(ps.Status);
         var conditions = status.Conditions!;
@@ -109,6 +110,10 @@ public static class StatusCalculator
         {
             Set(Conditions.Degraded, true, Conditions.RolloutStuck, $"Deployment {stuck.Type}: {stuck.Reason}: {stuck.Message}");
         }
+        else if (ingressConflict is not null)
+        {
+            Set(Conditions.Degraded, true, Conditions.IngressHostTaken, ingressConflict);
+        }
         else
         {
             Set(Conditions.Degraded, false, "AsExpected", "no problem detected");
@@ -126,6 +131,21 @@ public static class StatusCalculator
         status.ReadyReplicas = deploymentStatus?.ReadyReplicas ?? 0;
         status.ObservedGeneration = generation;
 
+        if (ps.Spec.Auth.Strategy == "keystone")
+        {
+            Set(Conditions.Authenticated, true, "Keystone", "requests are authenticated by Keystone");
+        }
+        else if (SpecValidation.IsExposed(ps.Spec))
+        {
+            Set(Conditions.Authenticated, false, Conditions.Noauth2Exposed,
+                $"auth.strategy is noauth2 and the API is exposed outside the cluster ({Exposure(ps)}): anyone who reaches it is admin (X-Auth-Token: admin); use keystone for anything but a trial");
+        }
+        else
+        {
+            Set(Conditions.Authenticated, false, "Noauth2",
+                "auth.strategy is noauth2: any client that reaches the Service inside the cluster is admin; nothing is exposed outside it");
+        }
+
         var blocking = new[] { Conditions.Degraded, Conditions.Progressing }
             .Select(t => Conditions.Find(conditions, t)!).FirstOrDefault(c => c.Status == "True")
             ?? new[] { Conditions.DatabaseSynced, Conditions.Available }.Select(t => Conditions.Find(conditions, t)!).FirstOrDefault(c => c.Status == "False");
@@ -139,6 +159,12 @@ public static class StatusCalculator
         }
         return new(status, [.. transitions.Select(t => Conditions.Find(conditions, t)!)], rolledOut);
     }
+
+    private static string Exposure(PlacementService ps) => string.Join(", ", new[]
+    {
+        ps.Spec.Ingress.Enabled ? $"Ingress for {ps.Spec.Ingress.Host}" : null,
+        ps.Spec.Service.Type != "ClusterIP" ? $"Service of type {ps.Spec.Service.Type}" : null,
+    }.OfType<string>());
 
     private static void Track(List<string> transitions, bool changed, string type)
     {

@@ -42,6 +42,8 @@ public sealed class PlacementService : IKubernetesObject<V1ObjectMeta>
     "autoscaling beyond one replica needs database.connectionSecretRef: the embedded SQLite database is a file on one volume and cannot be shared by several pods")]
 [CelRule("(has(self.database) && has(self.database.connectionSecretRef)) || !has(self.replicas) || self.replicas <= 1",
     "replicas above 1 need database.connectionSecretRef: the embedded SQLite database is a file on one volume and cannot be shared by several pods")]
+[CelRule("!((!has(self.auth) || !has(self.auth.strategy) || self.auth.strategy == 'noauth2') && ((has(self.ingress) && has(self.ingress.enabled) && self.ingress.enabled) || (has(self.service) && has(self.service.type) && self.service.type != 'ClusterIP'))) || (has(self.auth) && has(self.auth.exposeUnauthenticated) && self.auth.exposeUnauthenticated)",
+    "auth.strategy noauth2 makes every caller an admin: exposing it outside the cluster (ingress.enabled, or service.type LoadBalancer or NodePort) needs auth.exposeUnauthenticated: true, which says you accept that anyone who reaches it is admin; use keystone for anything but a trial")]
 [CelRule("!has(self.auth) || !has(self.auth.strategy) || self.auth.strategy != 'keystone' || has(self.auth.keystone)",
     "auth.strategy keystone needs auth.keystone settings")]
 public sealed class PlacementServiceSpec
@@ -168,6 +170,10 @@ public sealed class AuthSpec
 
     [JsonPropertyName("keystone")]
     public KeystoneSpec? Keystone { get; set; }
+
+    [Description("noauth2 only: allow exposing the API outside the cluster (an Ingress, or a LoadBalancer or NodePort Service) although anyone who reaches it is admin (X-Auth-Token: admin). For a trial; use keystone for anything else.")]
+    [JsonPropertyName("exposeUnauthenticated")]
+    public bool ExposeUnauthenticated { get; set; }
 }
 
 public sealed class KeystoneSpec
@@ -208,8 +214,9 @@ public sealed class KeystoneSpec
 
 public sealed class IngressSpec
 {
+    [Description("Make an Ingress (off by default, as in the original chart: with noauth2 it would publish an admin API).")]
     [JsonPropertyName("enabled")]
-    public bool Enabled { get; set; } = true;
+    public bool Enabled { get; set; }
 
     [Description("Host name the Ingress serves, a DNS-1123 subdomain.")]
     [MinLength(1)]
@@ -250,6 +257,10 @@ public sealed class ServiceSpec
 }
 
 [CelRule("!has(self.env) || self.env.all(k, k.startsWith('OS_'))", "config.env names must start with OS_ (OS_<GROUP>__<OPTION>)")]
+[CelRule("!has(self.env) || self.env.all(k, !(k == 'OS_API__AUTH_STRATEGY' || k == 'OS_PLACEMENT_DATABASE__CONNECTION' || k == 'OS_OSLO_POLICY__POLICY_FILE' || k.startsWith('OS_KEYSTONE_AUTHTOKEN__')))",
+    "config.env cannot set what the spec decides: OS_API__AUTH_STRATEGY (auth.strategy), OS_PLACEMENT_DATABASE__CONNECTION (database), OS_OSLO_POLICY__POLICY_FILE (config.policy), OS_KEYSTONE_AUTHTOKEN__* (auth.keystone)")]
+[CelRule("!has(self.env) || self.env.all(k, !(k.contains('PASSWORD') || k.contains('SECRET') || k.contains('TOKEN') || k.contains('CREDENTIAL')))",
+    "config.env is not for secrets (a name with PASSWORD, SECRET, TOKEN or CREDENTIAL): anyone who may read the PlacementService reads them; reference a Secret (database.connectionSecretRef, auth.keystone.passwordSecretRef)")]
 public sealed class ConfigSpec
 {
     [Description("Extra settings as OS_<GROUP>__<OPTION> environment variables, e.g. OS_API__MAX_LIMIT.")]

@@ -128,6 +128,46 @@ public class CrdCelRulesTests
         Assert.Equal(valid, Evaluate(rule, Database(after), Database(before)));
     }
 
+    [Theory]
+    [InlineData("OS_API__MAX_LIMIT", true)]
+    [InlineData("OS_PLACEMENT__ALLOCATION_CANDIDATES_TIME_LIMIT", true)]
+    [InlineData("OS_API__AUTH_STRATEGY", false)]
+    [InlineData("OS_PLACEMENT_DATABASE__CONNECTION", false)]
+    [InlineData("OS_OSLO_POLICY__POLICY_FILE", false)]
+    [InlineData("OS_KEYSTONE_AUTHTOKEN__AUTH_URL", false)]
+    [InlineData("OS_DATABASE__PASSWORD", false)]
+    [InlineData("OS_CACHE__MEMCACHE_SECRET_KEY", false)]
+    [InlineData("OS_SERVICE_USER__TOKEN", false)]
+    public void Config_env_cannot_set_what_the_spec_decides_nor_hold_secrets(string name, bool valid)
+    {
+        var rules = AllRules().Where(r => r.Path == "openAPIV3Schema.spec.config").Select(r => r.Rule).ToList();
+        var config = new JsonObject { ["env"] = new JsonObject { [name] = "x" } };
+
+        Assert.Equal(3, rules.Count);
+        Assert.Equal(valid, rules.All(rule => Evaluate(rule, config) is true));
+    }
+
+    [Theory]
+    [InlineData(false, "ClusterIP", false, true)]
+    [InlineData(true, "ClusterIP", false, false)]
+    [InlineData(false, "LoadBalancer", false, false)]
+    [InlineData(false, "NodePort", false, false)]
+    [InlineData(true, "ClusterIP", true, true)]
+    [InlineData(false, "NodePort", true, true)]
+    public void Noauth2_leaves_the_cluster_only_when_the_user_accepts_it(bool ingress, string serviceType, bool accepted, bool valid)
+    {
+        var rule = AllRules().Single(r => r.Path == "openAPIV3Schema.spec" && r.Rule.Contains("exposeUnauthenticated", StringComparison.Ordinal)).Rule;
+        JsonObject Spec(string strategy) => new()
+        {
+            ["ingress"] = new JsonObject { ["enabled"] = ingress },
+            ["service"] = new JsonObject { ["type"] = serviceType },
+            ["auth"] = new JsonObject { ["strategy"] = strategy, ["exposeUnauthenticated"] = accepted },
+        };
+
+        Assert.Equal(valid, Evaluate(rule, Spec("noauth2")));
+        Assert.True(Evaluate(rule, Spec("keystone")) is true);
+    }
+
     private static void AssertPasses(string rule, JsonNode self, string what)
     {
         object? result;

@@ -29,13 +29,24 @@ public class DeliverablesTests
     }
 
     [Fact]
-    public void The_autoscaled_sample_autoscales_through_placement_local()
+    public void The_autoscaled_sample_autoscales_on_an_external_database_and_exposes_nothing()
     {
         var ps = KubernetesYaml.Deserialize<PlacementService>(RepositoryFiles.Read("config", "samples", "placementservice_autoscaled.yaml"));
 
         Assert.NotNull(ps.Spec.Autoscaling);
         Assert.NotNull(ps.Spec.Database.ConnectionSecretRef);
-        Assert.Equal("placement.local", ps.Spec.Ingress.Host);
+        Assert.False(SpecValidation.IsExposed(ps.Spec));
+    }
+
+    [Theory]
+    [InlineData("placementservice_minimal.yaml")]
+    [InlineData("placementservice_autoscaled.yaml")]
+    public void Applied_with_its_defaults_a_sample_exposes_nothing_outside_the_cluster(string file)
+    {
+        var ps = KubernetesYaml.Deserialize<PlacementService>(RepositoryFiles.Read("config", "samples", file));
+
+        Assert.False(ps.Spec.Ingress.Enabled);
+        Assert.Equal("ClusterIP", ps.Spec.Service.Type);
     }
 
     [Fact]

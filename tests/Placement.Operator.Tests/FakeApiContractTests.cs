@@ -145,7 +145,7 @@ public class FakeApiContractTests
         Assert.Equal("1Gi", (string?)spec["database"]!["sqliteStorageSize"]);
         Assert.Equal("250m", (string?)spec["resources"]!["requests"]!["cpu"]);
         Assert.Equal(8778, (int?)spec["service"]!["port"]);
-        Assert.True((bool?)spec["ingress"]!["enabled"]);
+        Assert.False((bool?)spec["ingress"]!["enabled"]);
         Assert.Equal("api.example.org", (string?)spec["ingress"]!["host"]);
         Assert.Null(spec["ingress"]!["hostname"]);
         Assert.Null(spec["replicaCount"]);

@@ -39,12 +39,12 @@ public class ReconcileTests
         var ready = await cluster.ConditionAsync(Conditions.Ready, "True");
         var status = cluster.Service().Status!;
         Assert.Equal("0.1.0", status.CurrentVersion);
-        Assert.Equal("http://placement.local/", status.Url);
+        Assert.Equal("http://placement.placement.svc:8778/", status.Url);
         Assert.Equal(1, status.ReadyReplicas);
         Assert.Equal(cluster.Service().Metadata.Generation, status.ObservedGeneration);
-        Assert.Contains("serving at http://placement.local/", ready.Message);
+        Assert.Contains("serving at http://placement.placement.svc:8778/", ready.Message);
         Assert.NotNull(cluster.Get<V1Service>("services", "placement"));
-        Assert.NotNull(cluster.Get<V1Ingress>("ingresses", "placement"));
+        Assert.Null(cluster.Get<V1Ingress>("ingresses", "placement"));
         Assert.Single(cluster.All("configmaps"));
         Assert.Equal(true, cluster.Get<V1ConfigMap>("configmaps", Placement.Operator.Builders.Settings.ConfigMapName(cluster.Service()))!.Immutable);
         Assert.NotNull(cluster.Get<V1PersistentVolumeClaim>("persistentvolumeclaims", "placement-sqlite"));
@@ -133,11 +133,41 @@ public class ReconcileTests
     }
 
     [Fact]
-    public async Task Ingress_is_removed_and_restored_with_the_spec()
+    public async Task The_trial_flow_exposes_noauth2_only_when_told_to_and_says_what_that_means()
     {
         await using var cluster = await StartAsync();
         cluster.StartOperator();
         await cluster.CreateReadyAsync(NewService());
+        Assert.Null(cluster.Get<V1Ingress>("ingresses", "placement"));
+        await cluster.ConditionAsync(Conditions.Authenticated, "False", "Noauth2");
+
+        // An Ingress alone, under noauth2, is refused by the API server with the reason.
+        var refused = await Assert.ThrowsAsync<k8s.Autorest.HttpOperationException>(() =>
+            cluster.PatchSpecAsync("placement", new JsonObject { ["ingress"] = new JsonObject { ["enabled"] = true } }));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.Response.StatusCode);
+        Assert.Contains("needs auth.exposeUnauthenticated: true", refused.Response.Content, StringComparison.Ordinal);
+
+        // The README's one added line.
+        await cluster.PatchSpecAsync("placement", new JsonObject
+        {
+            ["ingress"] = new JsonObject { ["enabled"] = true },
+            ["auth"] = new JsonObject { ["exposeUnauthenticated"] = true },
+        });
+        var ingress = await cluster.EventuallyAsync<V1Ingress>("ingresses", "placement");
+        Assert.Equal("placement.local", ingress.Spec.Rules.Single().Host);
+        var warning = await cluster.ConditionAsync(Conditions.Authenticated, "False", Conditions.Noauth2Exposed);
+        Assert.Contains("anyone who reaches it is admin", warning.Message, StringComparison.Ordinal);
+        await EventuallyAsync(() => cluster.All("events").Any(e => (string?)e["type"] == "Warning" && (string?)e["reason"] == "AuthenticatedFalse"), "a Warning event");
+        await cluster.ConditionAsync(Conditions.Ready, "True");
+    }
+
+    [Fact]
+    public async Task Ingress_is_removed_and_restored_with_the_spec()
+    {
+        await using var cluster = await StartAsync();
+        cluster.StartOperator();
+        await cluster.CreateReadyAsync(NewService(customise: s => { s.Ingress.Enabled = true; s.Auth.ExposeUnauthenticated = true; }));
+        await cluster.EventuallyAsync<V1Ingress>("ingresses", "placement");
 
         await cluster.PatchSpecAsync("placement", new JsonObject { ["ingress"] = new JsonObject { ["enabled"] = false } });
         await EventuallyAsync(() => cluster.Get<V1Ingress>("ingresses", "placement") is null, "the Ingress deleted");
@@ -151,6 +181,27 @@ public class ReconcileTests
         Assert.Equal("api.example.org", ingress.Spec.Rules.Single().Host);
         Assert.Equal("nginx", ingress.Spec.IngressClassName);
         await EventuallyAsync(() => cluster.Service().Status!.Url == "https://api.example.org/", "the Ingress URL");
+    }
+
+    [Fact]
+    public async Task A_second_service_on_a_taken_host_is_told_instead_of_colliding()
+    {
+        await using var cluster = await StartAsync();
+        cluster.StartOperator();
+        static void Exposed(PlacementServiceSpec s)
+        {
+            s.Ingress.Enabled = true;
+            s.Auth.ExposeUnauthenticated = true;
+        }
+        await cluster.CreateReadyAsync(NewService("first", Exposed));
+
+        await cluster.CreateAsync(NewService("second", Exposed));
+
+        var degraded = await cluster.ConditionAsync(Conditions.Degraded, "True", Conditions.IngressHostTaken, name: "second");
+        Assert.Equal($"ingress.host placement.local is already served by PlacementService {Namespace}/first; set another ingress.host", degraded.Message);
+        Assert.Null(cluster.Get<V1Ingress>("ingresses", "second"));
+        await cluster.PatchSpecAsync("second", new JsonObject { ["ingress"] = new JsonObject { ["host"] = "second.placement.local" } });
+        await cluster.EventuallyAsync<V1Ingress>("ingresses", "second");
     }
 
     [Fact]

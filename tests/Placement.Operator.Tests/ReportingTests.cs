@@ -19,7 +19,7 @@ public class ReportingTests
     {
         await using var cluster = await StartAsync();
         cluster.StartOperator();
-        await cluster.CreateReadyAsync(NewService());
+        await cluster.CreateReadyAsync(NewService(customise: s => { s.Ingress.Enabled = true; s.Auth.ExposeUnauthenticated = true; }));
         const string reason = "host \"placement.local\" and path \"/\" is already defined in ingress default/other";
 
         cluster.Server.DenyWrites("ingresses", "validate.nginx.ingress.kubernetes.io", reason);

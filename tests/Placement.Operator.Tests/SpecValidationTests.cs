@@ -23,6 +23,10 @@ public class SpecValidationTests
     [InlineData("bad-env")]
     [InlineData("min-above-max")]
     [InlineData("unknown-strategy")]
+    [InlineData("env-sets-auth")]
+    [InlineData("env-password")]
+    [InlineData("env-url-with-password")]
+    [InlineData("noauth2-exposed")]
     public void Contradictions_are_named(string problem)
     {
         var ps = Samples.Service(s =>
@@ -32,6 +36,10 @@ public class SpecValidationTests
                 case "keystone-without-settings": s.Auth.Strategy = "keystone"; break;
                 case "bad-env": s.Config.Env = new() { ["DEBUG"] = "1" }; break;
                 case "min-above-max": Samples.ExternalDatabase(s); s.Autoscaling = new AutoscalingSpec { MinReplicas = 5, MaxReplicas = 2 }; break;
+                case "env-sets-auth": s.Config.Env = new() { ["OS_API__AUTH_STRATEGY"] = "noauth2" }; break;
+                case "env-password": s.Config.Env = new() { ["OS_DATABASE__PASSWORD"] = "hunter2" }; break;
+                case "env-url-with-password": s.Config.Env = new() { ["OS_PLACEMENT_DATABASE__SLAVE_CONNECTION"] = "mysql+pymysql://placement:hunter2@replica/placement" }; break;
+                case "noauth2-exposed": s.Service.Type = "LoadBalancer"; break;
                 default: s.Auth.Strategy = "basic"; break;
             }
         });

@@ -33,10 +33,11 @@ public class StatusCalculatorTests
         Assert.Equal("True/MinimumReplicasAvailable", Condition(result, Conditions.Available));
         Assert.Equal("False/RolledOut", Condition(result, Conditions.Progressing));
         Assert.Equal("False/AsExpected", Condition(result, Conditions.Degraded));
+        Assert.Equal("False/Noauth2", Condition(result, Conditions.Authenticated));
         Assert.Equal("4.2", result.Status.CurrentVersion);
         Assert.Equal(2, result.Status.ReadyReplicas);
         Assert.Equal(3, result.Status.ObservedGeneration);
-        Assert.Equal(5, result.Transitions.Count);
+        Assert.Equal(6, result.Transitions.Count);
     }
 
     [Fact]

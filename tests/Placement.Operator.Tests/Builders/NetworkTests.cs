@@ -38,7 +38,11 @@ public class NetworkTests
     [Fact]
     public void Tls_secures_the_host_and_makes_the_url_https()
     {
-        var ps = Service(s => s.Ingress.Tls = new Resources.IngressTlsSpec { SecretName = "placement-tls" });
+        var ps = Service(s =>
+        {
+            s.Ingress.Enabled = true;
+            s.Ingress.Tls = new Resources.IngressTlsSpec { SecretName = "placement-tls" };
+        });
         var tls = ApiIngress.Build(ps).Spec.Tls.Single();
 
         Assert.Equal(["placement.local"], tls.Hosts);
