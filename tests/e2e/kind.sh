@@ -229,9 +229,9 @@ spec:
 DB
 kubectl rollout status deployment/placement-db --timeout="$TIMEOUT"
 
-step "apply the sample with image $API_IMAGE"
+step "apply the sample with image $API_IMAGE, exposed at placement.local (noauth2: the trial's accepted exposure)"
 kubectl patch --local -f config/samples/placementservice_autoscaled.yaml --type merge \
-    -p "{\"spec\":{\"image\":\"$API_IMAGE\"}}" -o yaml | kubectl apply -f -
+    -p "{\"spec\":{\"image\":\"$API_IMAGE\",\"ingress\":{\"enabled\":true},\"auth\":{\"exposeUnauthenticated\":true}}}" -o yaml | kubectl apply -f -
 synced_before_rollout "$API_IMAGE" "${API_IMAGE##*:}"
 kubectl wait "placementservice/$NAME" --for=condition=Ready --timeout="$TIMEOUT"
 kubectl wait "hpa/$NAME" --for=condition=ScalingActive --timeout="$TIMEOUT"
