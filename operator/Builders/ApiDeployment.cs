@@ -7,6 +7,8 @@ namespace Placement.Operator.Builders;
 /// <summary>The Deployment of the API pods.</summary>
 public static class ApiDeployment
 {
+    private static readonly string[] SpreadKeys = ["kubernetes.io/hostname", "topology.kubernetes.io/zone"];
+
     /// <summary>The Deployment running one revision (see <see cref="Revision"/>), whose database sync has succeeded.</summary>
     public static V1Deployment Build(PlacementService ps, string revision)
     {
@@ -16,6 +18,11 @@ public static class ApiDeployment
             Ports = [new V1ContainerPort { Name = "http", ContainerPort = Naming.ContainerPort, Protocol = "TCP" }],
             ReadinessProbe = probe,
             LivenessProbe = new V1Probe { HttpGet = probe.HttpGet, PeriodSeconds = 10, TimeoutSeconds = 5, InitialDelaySeconds = 10, FailureThreshold = 6 },
+            // Endpoints and ingress controllers learn of a stopping pod a moment after it is told to stop: it keeps
+            // serving meanwhile, so that no request sent to it is refused (the aspnet base image has sleep).
+            Lifecycle = ps.Spec.Availability.ShutdownDelaySeconds > 0
+                ? new V1Lifecycle { PreStop = new V1LifecycleHandler { Exec = new V1ExecAction { Command = ["sleep", ps.Spec.Availability.ShutdownDelaySeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)] } } }
+                : null,
         };
         var sqlite = ps.Spec.Database.ConnectionSecretRef is null;
         var template = new V1PodTemplateSpec
@@ -28,6 +35,17 @@ public static class ApiDeployment
             },
             Spec = PodTemplate.Spec(ps, ["serve", "--host", "0.0.0.0", "--port", Naming.ContainerPort.ToString()], container),
         };
+        if (ps.Spec.Availability.TopologySpread && ps.Spec.CanRunSeveralPods)
+        {
+            // Best effort (ScheduleAnyway): a cluster with one node or one zone still runs every replica.
+            template.Spec.TopologySpreadConstraints = [.. SpreadKeys.Select(key => new V1TopologySpreadConstraint
+            {
+                MaxSkew = 1,
+                TopologyKey = key,
+                WhenUnsatisfiable = "ScheduleAnyway",
+                LabelSelector = new V1LabelSelector { MatchLabels = Naming.SelectorLabels(ps) },
+            })];
+        }
         var metadata = Naming.Metadata(ps, ps.Metadata.Name, "api");
         metadata.Annotations = new Dictionary<string, string> { [Naming.TemplateHashAnnotation] = HashOf(template) };
         return new V1Deployment

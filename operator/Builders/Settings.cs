@@ -23,6 +23,8 @@ public static class Settings
         {
             settings["OS_PLACEMENT_DATABASE__CONNECTION"] = $"sqlite:///{Naming.SqliteDirectory}/placement.sqlite";
         }
+        settings["OS_PLACEMENT_DATABASE__MAX_POOL_SIZE"] = spec.Database.MaxPoolSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        settings["OS_PLACEMENT_DATABASE__MAX_OVERFLOW"] = spec.Database.MaxOverflow.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (spec.Auth.Strategy == "keystone" && spec.Auth.Keystone is { } keystone)
         {
             settings["OS_KEYSTONE_AUTHTOKEN__AUTH_TYPE"] = "password";

@@ -148,7 +148,8 @@ public static class CrdGenerator
         var instance = upstream is null ? Activator.CreateInstance(type) : null;
         var properties = new JsonObject();
         var required = new JsonArray();
-        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        // [JsonIgnore] marks what is derived from the fields, not a field.
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetCustomAttribute<JsonIgnoreAttribute>() is null))
         {
             var name = property.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name
                 ?? throw new InvalidOperationException($"{type.Name}.{property.Name} needs [JsonPropertyName]");

@@ -64,6 +64,10 @@ public sealed class Cluster
             client.CoreV1.ListConfigMapForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: watch, labelSelector: OwnedSelector, resourceVersion: rv, timeoutSeconds: t, watch: watch, cancellationToken: ct));
         VolumeClaims = Make<V1PersistentVolumeClaim, V1PersistentVolumeClaimList>("PersistentVolumeClaim", (rv, watch, t, ct) =>
             client.CoreV1.ListPersistentVolumeClaimForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: watch, labelSelector: OwnedSelector, resourceVersion: rv, timeoutSeconds: t, watch: watch, cancellationToken: ct));
+        DisruptionBudgets = Make<V1PodDisruptionBudget, V1PodDisruptionBudgetList>("PodDisruptionBudget", (rv, watch, t, ct) =>
+            client.PolicyV1.ListPodDisruptionBudgetForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: watch, labelSelector: OwnedSelector, resourceVersion: rv, timeoutSeconds: t, watch: watch, cancellationToken: ct));
+        NetworkPolicies = Make<V1NetworkPolicy, V1NetworkPolicyList>("NetworkPolicy", (rv, watch, t, ct) =>
+            client.NetworkingV1.ListNetworkPolicyForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: watch, labelSelector: OwnedSelector, resourceVersion: rv, timeoutSeconds: t, watch: watch, cancellationToken: ct));
     }
 
     public Informer<PlacementService> PlacementServices { get; }
@@ -80,9 +84,11 @@ public sealed class Cluster
     public Informer<V2HorizontalPodAutoscaler> Autoscalers { get; }
     public Informer<V1ConfigMap> ConfigMaps { get; }
     public Informer<V1PersistentVolumeClaim> VolumeClaims { get; }
+    public Informer<V1PodDisruptionBudget> DisruptionBudgets { get; }
+    public Informer<V1NetworkPolicy> NetworkPolicies { get; }
 
     /// <summary>Every informer: PlacementServices and the kinds the operator makes (a change to one of those wakes its owner).</summary>
-    public IReadOnlyList<IInformer> All => [PlacementServices, Deployments, Jobs, Services, Ingresses, Autoscalers, ConfigMaps, VolumeClaims];
+    public IReadOnlyList<IInformer> All => [PlacementServices, Deployments, Jobs, Services, Ingresses, Autoscalers, ConfigMaps, VolumeClaims, DisruptionBudgets, NetworkPolicies];
 
     private async Task<(IList<PlacementService> Items, string ResourceVersion)> ListReadablePlacementServicesAsync(CancellationToken ct)
     {
@@ -127,6 +133,12 @@ public sealed class Cluster
     public Task<V2HorizontalPodAutoscaler> ApplyAsync(V2HorizontalPodAutoscaler o, CancellationToken ct) =>
         Refused(o, "apply", client.AutoscalingV2.PatchNamespacedHorizontalPodAutoscalerAsync(Apply(o), o.Metadata.Name, o.Metadata.NamespaceProperty, fieldManager: FieldManager, force: true, cancellationToken: ct));
 
+    public Task<V1PodDisruptionBudget> ApplyAsync(V1PodDisruptionBudget o, CancellationToken ct) =>
+        Refused(o, "apply", client.PolicyV1.PatchNamespacedPodDisruptionBudgetAsync(Apply(o), o.Metadata.Name, o.Metadata.NamespaceProperty, fieldManager: FieldManager, force: true, cancellationToken: ct));
+
+    public Task<V1NetworkPolicy> ApplyAsync(V1NetworkPolicy o, CancellationToken ct) =>
+        Refused(o, "apply", client.NetworkingV1.PatchNamespacedNetworkPolicyAsync(Apply(o), o.Metadata.Name, o.Metadata.NamespaceProperty, fieldManager: FieldManager, force: true, cancellationToken: ct));
+
     private static readonly V1DeleteOptions Background = new() { PropagationPolicy = "Background" };
 
     public Task DeleteAsync(V1Ingress o, CancellationToken ct) =>
@@ -134,6 +146,12 @@ public sealed class Cluster
 
     public Task DeleteAsync(V2HorizontalPodAutoscaler o, CancellationToken ct) =>
         Refused(o, "delete", IgnoreNotFound(client.AutoscalingV2.DeleteNamespacedHorizontalPodAutoscalerAsync(o.Metadata.Name, o.Metadata.NamespaceProperty, Background, cancellationToken: ct)));
+
+    public Task DeleteAsync(V1PodDisruptionBudget o, CancellationToken ct) =>
+        Refused(o, "delete", IgnoreNotFound(client.PolicyV1.DeleteNamespacedPodDisruptionBudgetAsync(o.Metadata.Name, o.Metadata.NamespaceProperty, Background, cancellationToken: ct)));
+
+    public Task DeleteAsync(V1NetworkPolicy o, CancellationToken ct) =>
+        Refused(o, "delete", IgnoreNotFound(client.NetworkingV1.DeleteNamespacedNetworkPolicyAsync(o.Metadata.Name, o.Metadata.NamespaceProperty, Background, cancellationToken: ct)));
 
     public Task DeleteAsync(V1ConfigMap o, CancellationToken ct) =>
         Refused(o, "delete", IgnoreNotFound(client.CoreV1.DeleteNamespacedConfigMapAsync(o.Metadata.Name, o.Metadata.NamespaceProperty, Background, cancellationToken: ct)));

@@ -98,7 +98,9 @@ public sealed class PlacementServiceReconciler(Cluster cluster, EventRecorder ev
 
         await cluster.ApplyAsync(ApiService.Build(ps), ct);
         var ingressConflict = await ReconcileIngressAsync(ps, ct);
-        await ReconcileAutoscalerAsync(ps, ct);
+        await ReconcileOptionalAsync(ps, ps.Spec.Autoscaling is not null, p => ApiAutoscaler.Build(p, p.Spec.Autoscaling!), cluster.Autoscalers, cluster.ApplyAsync, cluster.DeleteAsync, ct);
+        await ReconcileOptionalAsync(ps, ApiDisruptionBudget.Wanted(ps), ApiDisruptionBudget.Build, cluster.DisruptionBudgets, cluster.ApplyAsync, cluster.DeleteAsync, ct);
+        await ReconcileOptionalAsync(ps, ps.Spec.NetworkPolicy.Enabled, ApiNetworkPolicy.Build, cluster.NetworkPolicies, cluster.ApplyAsync, cluster.DeleteAsync, ct);
 
         var result = StatusCalculator.Compute(ps, sync, deployment, now, ingressConflict);
         if (sync.Phase == SyncPhase.Succeeded && result.RolledOut)
@@ -179,15 +181,18 @@ public sealed class PlacementServiceReconciler(Cluster cluster, EventRecorder ev
         return null;
     }
 
-    private async Task ReconcileAutoscalerAsync(PlacementService ps, CancellationToken ct)
+    /// <summary>An object the spec may or may not ask for: applied when wanted, deleted (if it is ours) when not.</summary>
+    private static async Task ReconcileOptionalAsync<T>(PlacementService ps, bool wanted, Func<PlacementService, T> build, Informer<T> existing,
+        Func<T, CancellationToken, Task<T>> apply, Func<T, CancellationToken, Task> delete, CancellationToken ct)
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
-        if (ps.Spec.Autoscaling is { } autoscaling)
+        if (wanted)
         {
-            await cluster.ApplyAsync(ApiAutoscaler.Build(ps, autoscaling), ct);
+            await apply(build(ps), ct);
         }
-        else if (cluster.Autoscalers.Get(ps.Metadata.NamespaceProperty, ps.Metadata.Name) is { } stale && IsOwnedBy(stale, ps))
+        else if (existing.Get(ps.Metadata.NamespaceProperty, ps.Metadata.Name) is { } stale && IsOwnedBy(stale, ps))
         {
-            await cluster.DeleteAsync(stale, ct);
+            await delete(stale, ct);
         }
     }
 

@@ -67,6 +67,11 @@ public static partial class SpecValidation
             // API server's cost budget); a URL with a password is caught here and reported in status.
             problems.Add($"config.env is not for secrets: '{secret}' holds a password or names one; reference a Secret (database.connectionSecretRef, auth.keystone.passwordSecretRef)");
         }
+        if (spec.Database.MaxConnections is { } allowed && spec.DatabaseConnectionsNeeded > allowed)
+        {
+            problems.Add($"database.maxConnections is too small: {spec.Database.MaxPoolSize + spec.Database.MaxOverflow} connections per pod "
+                + $"(maxPoolSize + maxOverflow) x {spec.MostReplicas + 1} pods (the most, {spec.MostReplicas}, + 1 during a rolling update) = {spec.DatabaseConnectionsNeeded} > {allowed}");
+        }
         if (spec.Auth.Strategy == "noauth2" && !spec.Auth.ExposeUnauthenticated && IsExposed(spec))
         {
             problems.Add("auth.strategy noauth2 makes every caller an admin: exposing it outside the cluster needs auth.exposeUnauthenticated: true");
@@ -78,7 +83,8 @@ public static partial class SpecValidation
     public static bool IsExposed(PlacementServiceSpec spec) => spec.Ingress.Enabled || spec.Service.Type != "ClusterIP";
 
     private static bool IsDecidedBySpec(string name) =>
-        name is "OS_API__AUTH_STRATEGY" or "OS_PLACEMENT_DATABASE__CONNECTION" or "OS_OSLO_POLICY__POLICY_FILE"
+        name is "OS_API__AUTH_STRATEGY" or "OS_PLACEMENT_DATABASE__CONNECTION" or "OS_PLACEMENT_DATABASE__MAX_POOL_SIZE"
+            or "OS_PLACEMENT_DATABASE__MAX_OVERFLOW" or "OS_OSLO_POLICY__POLICY_FILE"
         || name.StartsWith("OS_KEYSTONE_AUTHTOKEN__", StringComparison.Ordinal);
 
     [GeneratedRegex("PASSWORD|SECRET|TOKEN|CREDENTIAL")]

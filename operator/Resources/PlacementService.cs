@@ -44,6 +44,8 @@ public sealed class PlacementService : IKubernetesObject<V1ObjectMeta>
     "replicas above 1 need database.connectionSecretRef: the embedded SQLite database is a file on one volume and cannot be shared by several pods")]
 [CelRule("!((!has(self.auth) || !has(self.auth.strategy) || self.auth.strategy == 'noauth2') && ((has(self.ingress) && has(self.ingress.enabled) && self.ingress.enabled) || (has(self.service) && has(self.service.type) && self.service.type != 'ClusterIP'))) || (has(self.auth) && has(self.auth.exposeUnauthenticated) && self.auth.exposeUnauthenticated)",
     "auth.strategy noauth2 makes every caller an admin: exposing it outside the cluster (ingress.enabled, or service.type LoadBalancer or NodePort) needs auth.exposeUnauthenticated: true, which says you accept that anyone who reaches it is admin; use keystone for anything but a trial")]
+[CelRule("!has(self.database) || !has(self.database.maxConnections) || ((has(self.database.maxPoolSize) ? self.database.maxPoolSize : 5) + (has(self.database.maxOverflow) ? self.database.maxOverflow : 50)) * ((has(self.autoscaling) && has(self.autoscaling.maxReplicas) ? self.autoscaling.maxReplicas : (has(self.replicas) ? self.replicas : 1)) + 1) <= self.database.maxConnections",
+    "database.maxConnections is too small: (maxPoolSize + maxOverflow) x (the most API pods, autoscaling.maxReplicas or replicas, + 1 during a rolling update) would exceed it; lower database.maxOverflow or the pods, or raise the database's limit")]
 [CelRule("!has(self.auth) || !has(self.auth.strategy) || self.auth.strategy != 'keystone' || has(self.auth.keystone)",
     "auth.strategy keystone needs auth.keystone settings")]
 public sealed class PlacementServiceSpec
@@ -103,6 +105,62 @@ public sealed class PlacementServiceSpec
     [ListType("map", "name")]
     [JsonPropertyName("imagePullSecrets")]
     public List<LocalObjectReference>? ImagePullSecrets { get; set; }
+
+    [Description("Keeping the API up through node drains, failures and rolling updates.")]
+    [JsonPropertyName("availability")]
+    public AvailabilitySpec Availability { get; set; } = new();
+
+    [Description("Who may reach the API pods.")]
+    [JsonPropertyName("networkPolicy")]
+    public NetworkPolicySpec NetworkPolicy { get; set; } = new();
+
+    /// <summary>
+    /// More than one API pod can run: the database is external (one SQLite file admits one pod). What depends on it
+    /// does not change with the replica count, so scaling never rolls the pods.
+    /// </summary>
+    [JsonIgnore]
+    public bool CanRunSeveralPods => Database.ConnectionSecretRef is not null;
+
+    /// <summary>The most API pods that can run at once: the autoscaler's maximum, or the fixed count.</summary>
+    [JsonIgnore]
+    public int MostReplicas => Autoscaling?.MaxReplicas ?? Replicas;
+
+    /// <summary>The database connections all API pods may hold at once, counting the extra pod of a rolling update.</summary>
+    [JsonIgnore]
+    public int DatabaseConnectionsNeeded => (Database.MaxPoolSize + Database.MaxOverflow) * (MostReplicas + 1);
+}
+
+public sealed class AvailabilitySpec
+{
+    [Description("A PodDisruptionBudget letting one API pod at a time be evicted (a node drain), made when more than one pod can run (an external database).")]
+    [JsonPropertyName("podDisruptionBudget")]
+    public bool PodDisruptionBudget { get; set; } = true;
+
+    [Description("Spread the API pods over nodes and zones (best effort: ScheduleAnyway) when more than one pod can run (an external database).")]
+    [JsonPropertyName("topologySpread")]
+    public bool TopologySpread { get; set; } = true;
+
+    [Description("Seconds an API pod keeps serving after it is told to stop, so that endpoints and ingress controllers stop sending it requests first and a rolling update drops none.")]
+    [Range(0, 60)]
+    [JsonPropertyName("shutdownDelaySeconds")]
+    public int ShutdownDelaySeconds { get; set; } = 5;
+}
+
+public sealed class NetworkPolicySpec
+{
+    [Description("A NetworkPolicy admitting traffic to the API pods only from pods of this namespace, of allowedNamespaces and, with an Ingress, of the ingress controller's namespace.")]
+    [JsonPropertyName("enabled")]
+    public bool Enabled { get; set; } = true;
+
+    [Description("Other namespaces, by name, whose pods may call the API (where nova runs, for one).")]
+    [MaxLength(64)]
+    [JsonPropertyName("allowedNamespaces")]
+    public List<string>? AllowedNamespaces { get; set; }
+
+    [Description("Namespace of the ingress controller, admitted when ingress.enabled.")]
+    [MinLength(1)]
+    [JsonPropertyName("ingressControllerNamespace")]
+    public string IngressControllerNamespace { get; set; } = "ingress-nginx";
 }
 
 [CelRule("self.minReplicas <= self.maxReplicas", "minReplicas must not exceed maxReplicas")]
@@ -147,6 +205,25 @@ public sealed class DatabaseSpec
     [Description("Storage class of the SQLite volume; unset: the cluster default.")]
     [JsonPropertyName("sqliteStorageClassName")]
     public string? SqliteStorageClassName { get; set; }
+
+    [Description("Connections each API pod keeps open ([placement_database] max_pool_size).")]
+    [Range(1, 1000)]
+    [JsonPropertyName("maxPoolSize")]
+    public int MaxPoolSize { get; set; } = DefaultMaxPoolSize;
+
+    [Description("Connections each API pod may open beyond maxPoolSize under load ([placement_database] max_overflow).")]
+    [Range(0, 1000)]
+    [JsonPropertyName("maxOverflow")]
+    public int MaxOverflow { get; set; } = DefaultMaxOverflow;
+
+    [Description("Connections the database allows Placement. When set, (maxPoolSize + maxOverflow) x (the most API pods + 1 for a rolling update's extra pod) must fit in it.")]
+    [Range(1, 1000000)]
+    [JsonPropertyName("maxConnections")]
+    public int? MaxConnections { get; set; }
+
+    // oslo.db's defaults, which upstream Placement and ours share.
+    public const int DefaultMaxPoolSize = 5;
+    public const int DefaultMaxOverflow = 50;
 }
 
 public sealed class SecretKeyRef
@@ -257,8 +334,8 @@ public sealed class ServiceSpec
 }
 
 [CelRule("!has(self.env) || self.env.all(k, k.startsWith('OS_'))", "config.env names must start with OS_ (OS_<GROUP>__<OPTION>)")]
-[CelRule("!has(self.env) || self.env.all(k, !(k == 'OS_API__AUTH_STRATEGY' || k == 'OS_PLACEMENT_DATABASE__CONNECTION' || k == 'OS_OSLO_POLICY__POLICY_FILE' || k.startsWith('OS_KEYSTONE_AUTHTOKEN__')))",
-    "config.env cannot set what the spec decides: OS_API__AUTH_STRATEGY (auth.strategy), OS_PLACEMENT_DATABASE__CONNECTION (database), OS_OSLO_POLICY__POLICY_FILE (config.policy), OS_KEYSTONE_AUTHTOKEN__* (auth.keystone)")]
+[CelRule("!has(self.env) || self.env.all(k, !(k == 'OS_API__AUTH_STRATEGY' || k == 'OS_PLACEMENT_DATABASE__CONNECTION' || k == 'OS_PLACEMENT_DATABASE__MAX_POOL_SIZE' || k == 'OS_PLACEMENT_DATABASE__MAX_OVERFLOW' || k == 'OS_OSLO_POLICY__POLICY_FILE' || k.startsWith('OS_KEYSTONE_AUTHTOKEN__')))",
+    "config.env cannot set what the spec decides: OS_API__AUTH_STRATEGY (auth.strategy), OS_PLACEMENT_DATABASE__CONNECTION, __MAX_POOL_SIZE and __MAX_OVERFLOW (database), OS_OSLO_POLICY__POLICY_FILE (config.policy), OS_KEYSTONE_AUTHTOKEN__* (auth.keystone)")]
 [CelRule("!has(self.env) || self.env.all(k, !(k.contains('PASSWORD') || k.contains('SECRET') || k.contains('TOKEN') || k.contains('CREDENTIAL')))",
     "config.env is not for secrets (a name with PASSWORD, SECRET, TOKEN or CREDENTIAL): anyone who may read the PlacementService reads them; reference a Secret (database.connectionSecretRef, auth.keystone.passwordSecretRef)")]
 public sealed class ConfigSpec

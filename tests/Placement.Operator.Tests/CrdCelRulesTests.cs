@@ -168,6 +168,30 @@ public class CrdCelRulesTests
         Assert.True(Evaluate(rule, Spec("keystone")) is true);
     }
 
+    [Theory]
+    [InlineData(null, 10, true)]
+    [InlineData(110, 10, true)]
+    [InlineData(109, 10, false)]
+    [InlineData(20, null, true)]
+    [InlineData(19, null, false)]
+    public void The_pools_of_the_most_pods_must_fit_the_databases_limit(int? maxConnections, int? maxReplicas, bool valid)
+    {
+        var rule = AllRules().Single(r => r.Path == "openAPIV3Schema.spec" && r.Rule.Contains("maxConnections", StringComparison.Ordinal)).Rule;
+        var database = new JsonObject { ["maxPoolSize"] = 4, ["maxOverflow"] = 6 };
+        if (maxConnections is { } allowed)
+        {
+            database["maxConnections"] = allowed;
+        }
+        // (4 + 6) connections x (the most pods + 1): 10 autoscaled pods need 110, one fixed replica 20.
+        var spec = new JsonObject { ["database"] = database, ["replicas"] = 1 };
+        if (maxReplicas is { } most)
+        {
+            spec["autoscaling"] = new JsonObject { ["minReplicas"] = 1, ["maxReplicas"] = most };
+        }
+
+        Assert.Equal(valid, Evaluate(rule, spec));
+    }
+
     private static void AssertPasses(string rule, JsonNode self, string what)
     {
         object? result;

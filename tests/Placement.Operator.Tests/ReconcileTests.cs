@@ -184,6 +184,27 @@ public class ReconcileTests
     }
 
     [Fact]
+    public async Task Several_pods_get_a_disruption_budget_and_a_network_policy_which_the_spec_can_remove()
+    {
+        await using var cluster = await StartAsync();
+        cluster.StartOperator();
+        await cluster.CreateReadyAsync(ExternalDatabase(customise: s => s.NetworkPolicy.AllowedNamespaces = ["nova"]));
+
+        var budget = await cluster.EventuallyAsync<V1PodDisruptionBudget>("poddisruptionbudgets", "placement");
+        var policy = await cluster.EventuallyAsync<V1NetworkPolicy>("networkpolicies", "placement");
+        Assert.Equal("1", budget.Spec.MaxUnavailable.Value);
+        Assert.Equal([Namespace, "nova"], policy.Spec.Ingress.Single().FromProperty.Single().NamespaceSelector.MatchExpressions.Single().Values);
+
+        await cluster.PatchSpecAsync("placement", new JsonObject
+        {
+            ["availability"] = new JsonObject { ["podDisruptionBudget"] = false },
+            ["networkPolicy"] = new JsonObject { ["enabled"] = false },
+        });
+        await EventuallyAsync(() => cluster.Get<V1PodDisruptionBudget>("poddisruptionbudgets", "placement") is null
+            && cluster.Get<V1NetworkPolicy>("networkpolicies", "placement") is null, "both deleted");
+    }
+
+    [Fact]
     public async Task A_second_service_on_a_taken_host_is_told_instead_of_colliding()
     {
         await using var cluster = await StartAsync();

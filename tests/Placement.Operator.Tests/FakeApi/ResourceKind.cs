@@ -17,6 +17,8 @@ public sealed record ResourceKind(string Group, string Version, string Plural, s
         new("batch", "v1", "jobs", "Job", true),
         new("networking.k8s.io", "v1", "ingresses", "Ingress", true),
         new("autoscaling", "v2", "horizontalpodautoscalers", "HorizontalPodAutoscaler", true),
+        new("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", true),
+        new("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", false),
         new("coordination.k8s.io", "v1", "leases", "Lease", false),
         new(Resources.PlacementService.Group, Resources.PlacementService.Version, Resources.PlacementService.Plural, Resources.PlacementService.KindName, true),
     ];
