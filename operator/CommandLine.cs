@@ -1,9 +1,12 @@
+using System.Text.RegularExpressions;
+
 namespace Placement.Operator;
 
 /// <summary>The operator's command line: options parsed by Microsoft.Extensions.Configuration, checked here.</summary>
-public sealed record CommandLine(
+/// <param name="WatchNamespaces">Empty: all namespaces.</param>
+public sealed partial record CommandLine(
     string? Kubeconfig, string? Context, bool LeaderElect, string? LeaseNamespace, string? Identity, int HttpPort, int Workers, TimeSpan InformerFailureTimeout,
-    int MetricsPort, string? MetricsCertDir)
+    int MetricsPort, string? MetricsCertDir, IReadOnlyList<string> WatchNamespaces)
 {
     public const string Usage = """
         placement-operator: reconciles PlacementService resources (operator.placement.dev/v1alpha1) into a running Placement API.
@@ -28,9 +31,13 @@ public sealed record CommandLine(
           --informer-failure-seconds N
                                  /healthz answers 503 once the leader has been unable to list and watch a kind
                                  for longer than N seconds, so that the kubelet restarts it (default: 180)
+          --watch-namespaces NS[,NS...]
+                                 reconcile only the PlacementServices in these namespaces, listing and watching
+                                 each of them rather than the whole cluster, so that Roles in them suffice
+                                 (config/namespaced) (default: all namespaces)
         """;
 
-    private static readonly string[] Known = ["kubeconfig", "context", "leader-elect", "lease-namespace", "identity", "http-port", "workers", "informer-failure-seconds", "metrics-port", "metrics-cert-dir"];
+    private static readonly string[] Known = ["kubeconfig", "context", "leader-elect", "lease-namespace", "identity", "http-port", "workers", "informer-failure-seconds", "metrics-port", "metrics-cert-dir", "watch-namespaces"];
 
     /// <summary>The options of a run, or the reason they are wrong.</summary>
     public static (CommandLine? Options, string? Error) Parse(string[] args)
@@ -73,7 +80,15 @@ public sealed record CommandLine(
         {
             return (null, $"--metrics-cert-dir {certDir} must hold tls.crt and tls.key");
         }
+        string[] watchNamespaces = [.. (options["watch-namespaces"] ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct()];
+        if (watchNamespaces.FirstOrDefault(ns => !Dns1123Label().IsMatch(ns)) is { } invalid)
+        {
+            return (null, $"--watch-namespaces: '{invalid}' is not a namespace name (a DNS-1123 label: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit)");
+        }
         return (new CommandLine(options["kubeconfig"], options["context"], leaderElect, options["lease-namespace"], options["identity"], httpPort, workers,
-            TimeSpan.FromSeconds(informerFailureSeconds), metricsPort, certDir), null);
+            TimeSpan.FromSeconds(informerFailureSeconds), metricsPort, certDir, watchNamespaces), null);
     }
+
+    [GeneratedRegex(@"^(?=.{1,63}\z)[a-z0-9]([-a-z0-9]*[a-z0-9])?\z")]
+    private static partial Regex Dns1123Label();
 }

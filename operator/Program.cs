@@ -49,6 +49,7 @@ var operatorOptions = new OperatorOptions
 {
     LeaderElection = options.LeaderElect,
     Workers = options.Workers,
+    WatchNamespaces = options.WatchNamespaces,
     Identity = options.Identity ?? Environment.MachineName,
     LeaseNamespace = options.LeaseNamespace ?? kubeConfig.Namespace ?? "default",
     DefaultImage = Environment.GetEnvironmentVariable(OperatorOptions.DefaultImageVariable) is { Length: > 0 } image ? image : OperatorOptions.ReleaseImage,

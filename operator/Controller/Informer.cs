@@ -13,7 +13,10 @@ public interface IInformer
 
     Task Synced { get; }
 
-    /// <summary>Raised with true when a list succeeds, with false when a list or watch fails.</summary>
+    /// <summary>
+    /// Raised with true when a list succeeds while every other namespace watched works too (its last list or watch
+    /// did not fail), with false when a list or watch fails.
+    /// </summary>
     event Action<bool>? ListWatched;
 
     /// <summary>Raised for every object added, changed or deleted (with its last known state).</summary>
@@ -23,26 +26,40 @@ public interface IInformer
 }
 
 /// <summary>
-/// A cache of one kind of object kept current by list then watch. Bookmarks advance the resource version without
-/// events; when the server says the version is too old (410 Gone) the informer lists again and reports the differences.
+/// A cache of one kind of object kept current by list then watch, across all namespaces or in each of a few (each
+/// listed and watched on its own, with its own resource version, into the one cache). Bookmarks advance the resource
+/// version without events; when the server says the version is too old (410 Gone) the informer lists again and
+/// reports the differences.
 /// </summary>
 public sealed class Informer<T> : IInformer where T : class, IKubernetesObject<V1ObjectMeta>
 {
-    public delegate Task<(IList<T> Items, string ResourceVersion)> ListFunc(CancellationToken cancellationToken);
+    /// <summary>Lists the objects in a namespace, or in all namespaces when it is null.</summary>
+    public delegate Task<(IList<T> Items, string ResourceVersion)> ListFunc(string? @namespace, CancellationToken cancellationToken);
 
-    public delegate IAsyncEnumerable<(WatchEventType Type, T Object)> WatchFunc(string resourceVersion, Action<Exception> onError, CancellationToken cancellationToken);
+    /// <summary>Watches the objects in a namespace, or in all namespaces when it is null.</summary>
+    public delegate IAsyncEnumerable<(WatchEventType Type, T Object)> WatchFunc(string? @namespace, string resourceVersion, Action<Exception> onError, CancellationToken cancellationToken);
 
     private readonly ConcurrentDictionary<(string Namespace, string Name), T> cache = new();
     private readonly TaskCompletionSource synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly string kind;
+    // Null: all namespaces.
+    private readonly string?[] scopes;
+    // Whether each scope's last list or watch worked, under the gate, which also keeps ListWatched events in order.
+    private readonly bool[] working;
+    private readonly Lock gate = new();
     private readonly ListFunc list;
     private readonly WatchFunc watch;
     private readonly ILogger logger;
     private readonly TimeSpan retryDelay;
+    private int unsyncedScopes;
 
-    public Informer(string kind, ListFunc list, WatchFunc watch, ILogger logger, TimeSpan retryDelay)
+    /// <param name="namespaces">The namespaces to list and watch; none: all namespaces, in one list and watch.</param>
+    public Informer(string kind, IReadOnlyList<string> namespaces, ListFunc list, WatchFunc watch, ILogger logger, TimeSpan retryDelay)
     {
         this.kind = kind;
+        scopes = namespaces.Count == 0 ? [null] : [.. namespaces];
+        working = new bool[scopes.Length];
+        unsyncedScopes = scopes.Length;
         this.list = list;
         this.watch = watch;
         this.logger = logger;
@@ -63,18 +80,31 @@ public sealed class Informer<T> : IInformer where T : class, IKubernetesObject<V
 
     public IEnumerable<T> List() => cache.Values;
 
-    public async Task RunAsync(CancellationToken cancellationToken)
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        Task.WhenAll(scopes.Select((_, scope) => ListAndWatchAsync(scope, cancellationToken)));
+
+    private async Task ListAndWatchAsync(int scope, CancellationToken cancellationToken)
     {
+        var @namespace = scopes[scope];
+        var where = @namespace ?? "all namespaces";
+        var listed = false;
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
-                var (items, resourceVersion) = await list(cancellationToken);
-                ListWatched?.Invoke(true);
-                Replace(items);
-                synced.TrySetResult();
-                await WatchUntilExpiredAsync(resourceVersion, cancellationToken);
-                logger.LogInformation("{Kind} watch expired; listing again", kind);
+                var (items, resourceVersion) = await list(@namespace, cancellationToken);
+                Report(scope, true);
+                Replace(@namespace, items);
+                if (!listed)
+                {
+                    listed = true;
+                    if (Interlocked.Decrement(ref unsyncedScopes) == 0)
+                    {
+                        synced.TrySetResult();
+                    }
+                }
+                await WatchUntilExpiredAsync(@namespace, resourceVersion, cancellationToken);
+                logger.LogInformation("{Kind} watch in {Namespace} expired; listing again", kind, where);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -82,8 +112,8 @@ public sealed class Informer<T> : IInformer where T : class, IKubernetesObject<V
             }
             catch (Exception e)
             {
-                ListWatched?.Invoke(false);
-                logger.LogWarning("{Kind} list/watch failed ({Error}); retrying in {Delay}", kind, e.Message, retryDelay);
+                Report(scope, false);
+                logger.LogWarning("{Kind} list/watch in {Namespace} failed ({Error}); retrying in {Delay}", kind, where, e.Message, retryDelay);
                 try
                 {
                     await Task.Delay(retryDelay, cancellationToken);
@@ -96,7 +126,20 @@ public sealed class Informer<T> : IInformer where T : class, IKubernetesObject<V
         }
     }
 
-    private async Task WatchUntilExpiredAsync(string resourceVersion, CancellationToken cancellationToken)
+    /// <summary>The kind works while every namespace's list and watch works; a failure in any one is a failure of the kind.</summary>
+    private void Report(int scope, bool works)
+    {
+        lock (gate)
+        {
+            working[scope] = works;
+            if (!works || working.All(w => w))
+            {
+                ListWatched?.Invoke(works);
+            }
+        }
+    }
+
+    private async Task WatchUntilExpiredAsync(string? @namespace, string resourceVersion, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -116,7 +159,7 @@ public sealed class Informer<T> : IInformer where T : class, IKubernetesObject<V
 
             try
             {
-                await foreach (var (type, item) in watch(resourceVersion, OnError, cancellationToken))
+                await foreach (var (type, item) in watch(@namespace, resourceVersion, OnError, cancellationToken))
                 {
                     if (item?.Metadata?.ResourceVersion is { } version)
                     {
@@ -161,12 +204,13 @@ public sealed class Informer<T> : IInformer where T : class, IKubernetesObject<V
         Changed?.Invoke(item);
     }
 
-    private void Replace(IList<T> items)
+    /// <summary>A list of one namespace (all when null) replaces what the cache holds of it.</summary>
+    private void Replace(string? @namespace, IList<T> items)
     {
         var fresh = items.ToDictionary(i => (i.Metadata.NamespaceProperty ?? "", i.Metadata.Name));
         foreach (var (key, gone) in cache)
         {
-            if (!fresh.ContainsKey(key) && cache.TryRemove(key, out _))
+            if ((@namespace is null || key.Namespace == @namespace) && !fresh.ContainsKey(key) && cache.TryRemove(key, out _))
             {
                 Changed?.Invoke(gone);
             }

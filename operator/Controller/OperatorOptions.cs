@@ -11,6 +11,13 @@ public sealed class OperatorOptions
     public TimeSpan RenewDeadline { get; set; } = TimeSpan.FromSeconds(10);
     public TimeSpan RetryPeriod { get; set; } = TimeSpan.FromSeconds(2);
     public int Workers { get; set; } = 2;
+
+    /// <summary>
+    /// The namespaces whose PlacementServices (and the objects made for them) the operator lists, watches and
+    /// reconciles; none: all namespaces. With some, it needs rights only in those (config/namespaced).
+    /// </summary>
+    public IReadOnlyList<string> WatchNamespaces { get; set; } = [];
+
     /// <summary>How long the server keeps one watch open before the informer resumes it.</summary>
     public TimeSpan WatchTimeout { get; set; } = TimeSpan.FromMinutes(5);
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);

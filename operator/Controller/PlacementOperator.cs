@@ -116,7 +116,7 @@ public sealed class PlacementOperator(IKubernetes client, OperatorOptions option
     {
         health.Ready = false;
         OperatorMetrics.Leader.Set(1);
-        var cluster = new Cluster(client, loggers, options.WatchTimeout);
+        var cluster = new Cluster(client, loggers, options.WatchTimeout, options.WatchNamespaces);
         health.Reconciling(cluster.All.Select(i => i.Kind));
         var events = new EventRecorder(cluster, options.Identity, loggers.CreateLogger<EventRecorder>());
         var reconciler = new PlacementServiceReconciler(cluster, events, options, clock);

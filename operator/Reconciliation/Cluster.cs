@@ -9,9 +9,10 @@ using Placement.Operator.Resources;
 namespace Placement.Operator.Reconciliation;
 
 /// <summary>
-/// What the operator sees of the cluster (one informer per kind it reads or owns, and direct reads of the Secrets
-/// and pods it needs) and the writes it makes: server-side apply under one field manager, deletes, status replaces.
-/// A write the API server refuses becomes a <see cref="WriteRefusedException"/> naming the object.
+/// What the operator sees of the cluster (one informer per kind it reads or owns, over all namespaces or the watched
+/// ones, and direct reads of the Secrets and pods it needs) and the writes it makes: server-side apply under one field
+/// manager, deletes, status replaces. A write the API server refuses becomes a <see cref="WriteRefusedException"/>
+/// naming the object.
 /// </summary>
 public sealed class Cluster
 {
@@ -21,53 +22,68 @@ public sealed class Cluster
 
     private readonly IKubernetes client;
 
-    public Cluster(IKubernetes client, ILoggerFactory loggers, TimeSpan watchTimeout)
+    /// <param name="namespaces">The namespaces to list and watch, each on its own; none: all namespaces.</param>
+    public Cluster(IKubernetes client, ILoggerFactory loggers, TimeSpan watchTimeout, IReadOnlyList<string> namespaces)
     {
         this.client = client;
         var timeout = (int)watchTimeout.TotalSeconds;
-        Informer<TItem> Make<TItem, TList>(string kind, Func<string?, bool?, int?, CancellationToken, Task<HttpOperationResponse<TList>>> list)
+        // list: the kind's list call, in one namespace or (null) in all; with watch set, a watch from a resource version.
+        Informer<TItem> Make<TItem, TList>(string kind, Func<string?, string?, bool?, int?, CancellationToken, Task<HttpOperationResponse<TList>>> list)
             where TItem : class, IKubernetesObject<V1ObjectMeta>
             where TList : IKubernetesObject<V1ListMeta>, IItems<TItem> =>
-            new(kind,
-                async ct =>
+            new(kind, namespaces,
+                async (ns, ct) =>
                 {
-                    using var response = await list(null, null, null, ct);
+                    using var response = await list(ns, null, null, null, ct);
                     return (response.Body.Items, response.Body.Metadata.ResourceVersion);
                 },
                 // The per-kind WatchList*Async methods type custom objects as object; this is the one generic path.
 #pragma warning disable CS0618
-                (version, onError, ct) => list(version, true, timeout, ct).WatchAsync<TItem, TList>(onError, ct),
+                (ns, version, onError, ct) => list(ns, version, true, timeout, ct).WatchAsync<TItem, TList>(onError, ct),
 #pragma warning restore CS0618
                 loggers.CreateLogger($"Informer.{kind}"),
                 TimeSpan.FromSeconds(1));
 
-        PlacementServices = new Informer<PlacementService>("PlacementService", ListReadablePlacementServicesAsync,
+        PlacementServices = new Informer<PlacementService>("PlacementService", namespaces, ListReadablePlacementServicesAsync,
 #pragma warning disable CS0618
-            (version, onError, ct) => client.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync<PlacementServiceList>(
-                PlacementService.Group, PlacementService.Version, PlacementService.Plural,
-                allowWatchBookmarks: true, resourceVersion: version, timeoutSeconds: timeout, watch: true, cancellationToken: ct)
+            (ns, version, onError, ct) => (ns is null
+                ? client.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync<PlacementServiceList>(
+                    PlacementService.Group, PlacementService.Version, PlacementService.Plural,
+                    allowWatchBookmarks: true, resourceVersion: version, timeoutSeconds: timeout, watch: true, cancellationToken: ct)
+                : client.CustomObjects.ListNamespacedCustomObjectWithHttpMessagesAsync<PlacementServiceList>(
+                    PlacementService.Group, PlacementService.Version, ns, PlacementService.Plural,
+                    allowWatchBookmarks: true, resourceVersion: version, timeoutSeconds: timeout, watch: true, cancellationToken: ct))
                 .WatchAsync<PlacementService, PlacementServiceList>(onError, ct),
 #pragma warning restore CS0618
             loggers.CreateLogger("Informer.PlacementService"),
             TimeSpan.FromSeconds(1));
-        Deployments = Make<V1Deployment, V1DeploymentList>("Deployment", (rv, watch, t, ct) =>
-            client.AppsV1.ListDeploymentForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: watch, labelSelector: OwnedSelector, resourceVersion: rv, timeoutSeconds: t, watch: watch, cancellationToken: ct));
-        Jobs = Make<V1Job, V1JobList>("Job", (rv, watch, t, ct) =>
-            client.BatchV1.ListJobForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: watch, labelSelector: OwnedSelector, resourceVersion: rv, timeoutSeconds: t, watch: watch, cancellationToken: ct));
-        Services = Make<V1Service, V1ServiceList>("Service", (rv, watch, t, ct) =>
-            client.CoreV1.ListServiceForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: watch, labelSelector: OwnedSelector, resourceVersion: rv, timeoutSeconds: t, watch: watch, cancellationToken: ct));
-        Ingresses = Make<V1Ingress, V1IngressList>("Ingress", (rv, watch, t, ct) =>
-            client.NetworkingV1.ListIngressForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: watch, labelSelector: OwnedSelector, resourceVersion: rv, timeoutSeconds: t, watch: watch, cancellationToken: ct));
-        Autoscalers = Make<V2HorizontalPodAutoscaler, V2HorizontalPodAutoscalerList>("HorizontalPodAutoscaler", (rv, watch, t, ct) =>
-            client.AutoscalingV2.ListHorizontalPodAutoscalerForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: watch, labelSelector: OwnedSelector, resourceVersion: rv, timeoutSeconds: t, watch: watch, cancellationToken: ct));
-        ConfigMaps = Make<V1ConfigMap, V1ConfigMapList>("ConfigMap", (rv, watch, t, ct) =>
-            client.CoreV1.ListConfigMapForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: watch, labelSelector: OwnedSelector, resourceVersion: rv, timeoutSeconds: t, watch: watch, cancellationToken: ct));
-        VolumeClaims = Make<V1PersistentVolumeClaim, V1PersistentVolumeClaimList>("PersistentVolumeClaim", (rv, watch, t, ct) =>
-            client.CoreV1.ListPersistentVolumeClaimForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: watch, labelSelector: OwnedSelector, resourceVersion: rv, timeoutSeconds: t, watch: watch, cancellationToken: ct));
-        DisruptionBudgets = Make<V1PodDisruptionBudget, V1PodDisruptionBudgetList>("PodDisruptionBudget", (rv, watch, t, ct) =>
-            client.PolicyV1.ListPodDisruptionBudgetForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: watch, labelSelector: OwnedSelector, resourceVersion: rv, timeoutSeconds: t, watch: watch, cancellationToken: ct));
-        NetworkPolicies = Make<V1NetworkPolicy, V1NetworkPolicyList>("NetworkPolicy", (rv, watch, t, ct) =>
-            client.NetworkingV1.ListNetworkPolicyForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: watch, labelSelector: OwnedSelector, resourceVersion: rv, timeoutSeconds: t, watch: watch, cancellationToken: ct));
+        Deployments = Make<V1Deployment, V1DeploymentList>("Deployment", (ns, rv, watch, t, ct) => ns is null
+            ? client.AppsV1.ListDeploymentForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: watch, labelSelector: OwnedSelector, resourceVersion: rv, timeoutSeconds: t, watch: watch, cancellationToken: ct)
+            : client.AppsV1.ListNamespacedDeploymentWithHttpMessagesAsync(ns, allowWatchBookmarks: watch, labelSelector: OwnedSelector, resourceVersion: rv, timeoutSeconds: t, watch: watch, cancellationToken: ct));
+        Jobs = Make<V1Job, V1JobList>("Job", (ns, rv, watch, t, ct) => ns is null
+            ? client.BatchV1.ListJobForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: watch, labelSelector: OwnedSelector, resourceVersion: rv, timeoutSeconds: t, watch: watch, cancellationToken: ct)
+            : client.BatchV1.ListNamespacedJobWithHttpMessagesAsync(ns, allowWatchBookmarks: watch, labelSelector: OwnedSelector, resourceVersion: rv, timeoutSeconds: t, watch: watch, cancellationToken: ct));
+        Services = Make<V1Service, V1ServiceList>("Service", (ns, rv, watch, t, ct) => ns is null
+            ? client.CoreV1.ListServiceForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: watch, labelSelector: OwnedSelector, resourceVersion: rv, timeoutSeconds: t, watch: watch, cancellationToken: ct)
+            : client.CoreV1.ListNamespacedServiceWithHttpMessagesAsync(ns, allowWatchBookmarks: watch, labelSelector: OwnedSelector, resourceVersion: rv, timeoutSeconds: t, watch: watch, cancellationToken: ct));
+        Ingresses = Make<V1Ingress, V1IngressList>("Ingress", (ns, rv, watch, t, ct) => ns is null
+            ? client.NetworkingV1.ListIngressForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: watch, labelSelector: OwnedSelector, resourceVersion: rv, timeoutSeconds: t, watch: watch, cancellationToken: ct)
+            : client.NetworkingV1.ListNamespacedIngressWithHttpMessagesAsync(ns, allowWatchBookmarks: watch, labelSelector: OwnedSelector, resourceVersion: rv, timeoutSeconds: t, watch: watch, cancellationToken: ct));
+        Autoscalers = Make<V2HorizontalPodAutoscaler, V2HorizontalPodAutoscalerList>("HorizontalPodAutoscaler", (ns, rv, watch, t, ct) => ns is null
+            ? client.AutoscalingV2.ListHorizontalPodAutoscalerForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: watch, labelSelector: OwnedSelector, resourceVersion: rv, timeoutSeconds: t, watch: watch, cancellationToken: ct)
+            : client.AutoscalingV2.ListNamespacedHorizontalPodAutoscalerWithHttpMessagesAsync(ns, allowWatchBookmarks: watch, labelSelector: OwnedSelector, resourceVersion: rv, timeoutSeconds: t, watch: watch, cancellationToken: ct));
+        ConfigMaps = Make<V1ConfigMap, V1ConfigMapList>("ConfigMap", (ns, rv, watch, t, ct) => ns is null
+            ? client.CoreV1.ListConfigMapForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: watch, labelSelector: OwnedSelector, resourceVersion: rv, timeoutSeconds: t, watch: watch, cancellationToken: ct)
+            : client.CoreV1.ListNamespacedConfigMapWithHttpMessagesAsync(ns, allowWatchBookmarks: watch, labelSelector: OwnedSelector, resourceVersion: rv, timeoutSeconds: t, watch: watch, cancellationToken: ct));
+        VolumeClaims = Make<V1PersistentVolumeClaim, V1PersistentVolumeClaimList>("PersistentVolumeClaim", (ns, rv, watch, t, ct) => ns is null
+            ? client.CoreV1.ListPersistentVolumeClaimForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: watch, labelSelector: OwnedSelector, resourceVersion: rv, timeoutSeconds: t, watch: watch, cancellationToken: ct)
+            : client.CoreV1.ListNamespacedPersistentVolumeClaimWithHttpMessagesAsync(ns, allowWatchBookmarks: watch, labelSelector: OwnedSelector, resourceVersion: rv, timeoutSeconds: t, watch: watch, cancellationToken: ct));
+        DisruptionBudgets = Make<V1PodDisruptionBudget, V1PodDisruptionBudgetList>("PodDisruptionBudget", (ns, rv, watch, t, ct) => ns is null
+            ? client.PolicyV1.ListPodDisruptionBudgetForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: watch, labelSelector: OwnedSelector, resourceVersion: rv, timeoutSeconds: t, watch: watch, cancellationToken: ct)
+            : client.PolicyV1.ListNamespacedPodDisruptionBudgetWithHttpMessagesAsync(ns, allowWatchBookmarks: watch, labelSelector: OwnedSelector, resourceVersion: rv, timeoutSeconds: t, watch: watch, cancellationToken: ct));
+        NetworkPolicies = Make<V1NetworkPolicy, V1NetworkPolicyList>("NetworkPolicy", (ns, rv, watch, t, ct) => ns is null
+            ? client.NetworkingV1.ListNetworkPolicyForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: watch, labelSelector: OwnedSelector, resourceVersion: rv, timeoutSeconds: t, watch: watch, cancellationToken: ct)
+            : client.NetworkingV1.ListNamespacedNetworkPolicyWithHttpMessagesAsync(ns, allowWatchBookmarks: watch, labelSelector: OwnedSelector, resourceVersion: rv, timeoutSeconds: t, watch: watch, cancellationToken: ct));
     }
 
     public Informer<PlacementService> PlacementServices { get; }
@@ -90,10 +106,13 @@ public sealed class Cluster
     /// <summary>Every informer: PlacementServices and the kinds the operator makes (a change to one of those wakes its owner).</summary>
     public IReadOnlyList<IInformer> All => [PlacementServices, Deployments, Jobs, Services, Ingresses, Autoscalers, ConfigMaps, VolumeClaims, DisruptionBudgets, NetworkPolicies];
 
-    private async Task<(IList<PlacementService> Items, string ResourceVersion)> ListReadablePlacementServicesAsync(CancellationToken ct)
+    private async Task<(IList<PlacementService> Items, string ResourceVersion)> ListReadablePlacementServicesAsync(string? @namespace, CancellationToken ct)
     {
-        using var response = await client.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync<JsonElement>(
-            PlacementService.Group, PlacementService.Version, PlacementService.Plural, cancellationToken: ct);
+        using var response = @namespace is null
+            ? await client.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync<JsonElement>(
+                PlacementService.Group, PlacementService.Version, PlacementService.Plural, cancellationToken: ct)
+            : await client.CustomObjects.ListNamespacedCustomObjectWithHttpMessagesAsync<JsonElement>(
+                PlacementService.Group, PlacementService.Version, @namespace, PlacementService.Plural, cancellationToken: ct);
         var readable = new List<PlacementService>();
         foreach (var item in response.Body.GetProperty("items").EnumerateArray())
         {

@@ -17,7 +17,11 @@ namespace Placement.Operator.Tests.FakeApi;
 /// </summary>
 public sealed class FakeApiServer : IAsyncDisposable
 {
-    public sealed record Request(string Method, string Path, string Query, string UserAgent, bool Watch);
+    public sealed record Request(string Method, string Path, string Query, string UserAgent, bool Watch)
+    {
+        /// <summary>The response's status code, once answered (a watch's when it ends).</summary>
+        public int? StatusCode { get; set; }
+    }
 
     private readonly WebApplication app;
     private readonly ConcurrentQueue<(string Method, string Plural, bool Status, HttpStatusCode Code)> injectedFailures = new();
@@ -78,7 +82,8 @@ public sealed class FakeApiServer : IAsyncDisposable
     {
         var request = context.Request;
         var watch = request.Query["watch"] is ["true" or "1"];
-        Requests.Enqueue(new Request(request.Method, request.Path, request.QueryString.Value ?? "", request.Headers.UserAgent.ToString(), watch));
+        var logged = new Request(request.Method, request.Path, request.QueryString.Value ?? "", request.Headers.UserAgent.ToString(), watch);
+        Requests.Enqueue(logged);
         try
         {
             var route = Route.Parse(request.Path.Value ?? "")
@@ -97,8 +102,8 @@ public sealed class FakeApiServer : IAsyncDisposable
                 await WatchAsync(context, route);
                 return;
             }
-            var result = await DispatchAsync(context, route);
-            await WriteAsync(context, HttpStatusCode.OK, result);
+            var (code, result) = await DispatchAsync(context, route);
+            await WriteAsync(context, code, result);
         }
         catch (ApiException e)
         {
@@ -108,9 +113,14 @@ public sealed class FakeApiServer : IAsyncDisposable
         {
             await WriteAsync(context, HttpStatusCode.InternalServerError, Status(HttpStatusCode.InternalServerError, "InternalError", e.ToString()));
         }
+        finally
+        {
+            logged.StatusCode = context.Response.StatusCode;
+        }
     }
 
-    private async Task<JsonObject> DispatchAsync(HttpContext context, Route route)
+    /// <summary>The answer to a request other than a watch: 201 Created for what it creates, as kube-apiserver does.</summary>
+    private async Task<(HttpStatusCode, JsonObject)> DispatchAsync(HttpContext context, Route route)
     {
         var request = context.Request;
         var ns = route.Namespace ?? "";
@@ -118,35 +128,39 @@ public sealed class FakeApiServer : IAsyncDisposable
         {
             case "GET" when route.Name is null:
                 var (items, revision) = Store.List(route.Kind, route.Namespace, Selector(request));
-                return new JsonObject
+                return (HttpStatusCode.OK, new JsonObject
                 {
                     ["kind"] = route.Kind.Kind + "List",
                     ["apiVersion"] = route.Kind.ApiVersion,
                     ["metadata"] = new JsonObject { ["resourceVersion"] = revision.ToString() },
                     ["items"] = new JsonArray([.. items]),
-                };
+                });
             case "GET":
-                return Store.Get(route.Kind, ns, route.Name)
-                    ?? throw new ApiException(HttpStatusCode.NotFound, "NotFound", $"{route.Kind.Plural} \"{route.Name}\" not found");
+                return (HttpStatusCode.OK, Store.Get(route.Kind, ns, route.Name)
+                    ?? throw new ApiException(HttpStatusCode.NotFound, "NotFound", $"{route.Kind.Plural} \"{route.Name}\" not found"));
             case "POST" when route.Name is null:
-                return Store.Create(route.Kind, ns, await BodyAsync(request));
+                return (HttpStatusCode.Created, Store.Create(route.Kind, ns, await BodyAsync(request)));
             case "PUT" when route.Name is not null:
-                return Store.Replace(route.Kind, ns, route.Name, await BodyAsync(request), route.Status);
+                return (HttpStatusCode.OK, Store.Replace(route.Kind, ns, route.Name, await BodyAsync(request), route.Status));
             case "PATCH" when route.Name is not null:
                 var body = await BodyAsync(request);
                 var contentType = request.ContentType?.Split(';')[0];
-                return contentType switch
+                switch (contentType)
                 {
-                    "application/apply-patch+yaml" => Store.Apply(route.Kind, ns, route.Name, body,
-                        request.Query["fieldManager"].ToString() is { Length: > 0 } manager ? manager
-                            : throw new ApiException(HttpStatusCode.BadRequest, "BadRequest", "fieldManager is required for apply patch"),
-                        route.Status),
+                    case "application/apply-patch+yaml":
+                        var (applied, created) = Store.Apply(route.Kind, ns, route.Name, body,
+                            request.Query["fieldManager"].ToString() is { Length: > 0 } manager ? manager
+                                : throw new ApiException(HttpStatusCode.BadRequest, "BadRequest", "fieldManager is required for apply patch"),
+                            route.Status);
+                        return (created ? HttpStatusCode.Created : HttpStatusCode.OK, applied);
                     // The operator does not send strategic merge patches; the tests' few ones are plain merges.
-                    "application/merge-patch+json" or "application/strategic-merge-patch+json" => Store.MergePatch(route.Kind, ns, route.Name, body, route.Status),
-                    _ => throw new ApiException(HttpStatusCode.UnsupportedMediaType, "UnsupportedMediaType", $"the fake does not support {contentType}"),
-                };
+                    case "application/merge-patch+json" or "application/strategic-merge-patch+json":
+                        return (HttpStatusCode.OK, Store.MergePatch(route.Kind, ns, route.Name, body, route.Status));
+                    default:
+                        throw new ApiException(HttpStatusCode.UnsupportedMediaType, "UnsupportedMediaType", $"the fake does not support {contentType}");
+                }
             case "DELETE" when route.Name is not null:
-                return Store.Delete(route.Kind, ns, route.Name);
+                return (HttpStatusCode.OK, Store.Delete(route.Kind, ns, route.Name));
             default:
                 throw new ApiException(HttpStatusCode.MethodNotAllowed, "MethodNotAllowed", $"{request.Method} is not supported on {request.Path}");
         }

@@ -152,7 +152,8 @@ public sealed class FakeStore(params CustomResourceContract[] customResources)
     /// Not modelled: managedFields in metadata, conflicts (always forced, as the operator applies with force),
     /// x-kubernetes-map-type atomic, list-type set, items of keyed lists kept for fields only updaters own.
     /// </summary>
-    public JsonObject Apply(ResourceKind kind, string @namespace, string name, JsonObject applied, string manager, bool statusSubresource)
+    /// <returns>The object, and whether the apply created it (kube-apiserver then also requires the create verb).</returns>
+    public (JsonObject Object, bool Created) Apply(ResourceKind kind, string @namespace, string name, JsonObject applied, string manager, bool statusSubresource)
     {
         lock (gate)
         {
@@ -194,7 +195,7 @@ public sealed class FakeStore(params CustomResourceContract[] customResources)
                 result = UpdateLocked(key, existing, Admit(kind, merged, existing, statusSubresource), owner);
             }
             managedFields[owner] = owned;
-            return result;
+            return (result, existing is null);
         }
     }
 
