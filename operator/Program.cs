@@ -33,16 +33,16 @@ catch (Exception e) when (e is k8s.Exceptions.KubeConfigException or FileNotFoun
 }
 
 var builder = WebApplication.CreateSlimBuilder();
-var metricsCertificate = MetricsEndpoint.Certificate(options.MetricsCertDir);
+var metricsCertificate = new MetricsCertificate(options.MetricsCertDir);
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
     kestrel.ListenAnyIP(options.HttpPort);
-    kestrel.ListenAnyIP(options.MetricsPort, listen => listen.UseHttps(metricsCertificate));
+    kestrel.ListenAnyIP(options.MetricsPort, listen => listen.UseHttps(https => https.ServerCertificateSelector = (_, _) => metricsCertificate.Current));
 });
 var health = new OperatorHealth(TimeProvider.System, options.InformerFailureTimeout);
 using var client = new Kubernetes(kubeConfig);
 var app = builder.Build();
-app.UseSecureMetrics(options.MetricsPort, new MetricsAccess(client, TimeProvider.System));
+app.UseSecureMetrics(options.MetricsPort, new MetricsAccess(client, TimeProvider.System, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<MetricsAccess>()));
 app.MapHealth(health);
 
 var operatorOptions = new OperatorOptions

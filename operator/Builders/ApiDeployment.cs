@@ -35,6 +35,8 @@ public static class ApiDeployment
             },
             Spec = PodTemplate.Spec(ps, ["serve", "--host", "0.0.0.0", "--port", Naming.ContainerPort.ToString()], container),
         };
+        // The kubelet's grace period covers the preStop delay too: leave the server its usual 30 s to finish requests after it.
+        template.Spec.TerminationGracePeriodSeconds = ps.Spec.Availability.ShutdownDelaySeconds + 30;
         if (ps.Spec.Availability.TopologySpread && ps.Spec.CanRunSeveralPods)
         {
             // Best effort (ScheduleAnyway): a cluster with one node or one zone still runs every replica.

@@ -13,20 +13,23 @@ namespace Placement.Operator.Controller;
 /// placement-operator-metrics-reader grants it). Verdicts are kept for a minute per token, so a scrape every 15 s
 /// costs the API server two reviews a minute.
 /// </summary>
-public sealed class MetricsAccess(IKubernetes client, TimeProvider clock)
+public sealed class MetricsAccess(IKubernetes client, TimeProvider clock, ILogger<MetricsAccess> logger)
 {
     private const int MaxCachedTokens = 64;
     private static readonly TimeSpan VerdictLifetime = TimeSpan.FromMinutes(1);
     private readonly ConcurrentDictionary<string, (int Status, DateTimeOffset Until)> verdicts = new();
 
-    /// <summary>200 to serve, 401 without a valid token, 403 for a user who may not read metrics.</summary>
+    /// <summary>
+    /// 200 to serve, 401 without a valid token, 403 for a user who may not read metrics, 503 when the API server
+    /// cannot say.
+    /// </summary>
     public async Task<int> CheckAsync(string? authorization, CancellationToken ct)
     {
-        if (authorization is null || !authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || authorization.Length <= 7)
+        var token = authorization is not null && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization[7..].Trim() : "";
+        if (token.Length == 0)
         {
             return StatusCodes.Status401Unauthorized;
         }
-        var token = authorization[7..].Trim();
         // Tokens are kept as digests only.
         var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
         var now = clock.GetUtcNow();
@@ -34,12 +37,28 @@ public sealed class MetricsAccess(IKubernetes client, TimeProvider clock)
         {
             return cached.Status;
         }
-        var status = await ReviewAsync(token, ct);
-        if (verdicts.Count >= MaxCachedTokens)
+        int status;
+        try
         {
-            verdicts.Clear();
+            status = await ReviewAsync(token, ct);
         }
-        verdicts[key] = (status, now + VerdictLifetime);
+        catch (Exception e) when (e is HttpRequestException or k8s.Autorest.HttpOperationException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            logger.LogWarning("cannot review a metrics caller's token: {Error}", e.Message);
+            return StatusCodes.Status503ServiceUnavailable;
+        }
+        // Only known users' verdicts are kept, so that callers sending made-up tokens cannot push out Prometheus's.
+        if (status != StatusCodes.Status401Unauthorized)
+        {
+            foreach (var expired in verdicts.Where(v => v.Value.Until <= now).Select(v => v.Key).ToList())
+            {
+                verdicts.TryRemove(expired, out _);
+            }
+            if (verdicts.Count < MaxCachedTokens)
+            {
+                verdicts[key] = (status, now + VerdictLifetime);
+            }
+        }
         return status;
     }
 

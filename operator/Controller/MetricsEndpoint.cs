@@ -1,14 +1,10 @@
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using Prometheus;
 
 namespace Placement.Operator.Controller;
 
 /// <summary>
-/// /metrics on a port of its own, over HTTPS, for callers <see cref="MetricsAccess"/> lets in; the health port serves
-/// no metrics. The certificate is the one in --metrics-cert-dir (tls.crt and tls.key, as cert-manager writes them), or
-/// one made at start and signed by itself, as kubebuilder's default: Prometheus then scrapes with
-/// insecure_skip_verify, and the token still proves who it is.
+/// /metrics on a port of its own, over HTTPS (see <see cref="MetricsCertificate"/>), for callers
+/// <see cref="MetricsAccess"/> lets in; the health port serves no metrics.
 /// </summary>
 public static class MetricsEndpoint
 {
@@ -27,20 +23,4 @@ public static class MetricsEndpoint
             });
             metrics.UseMetricServer("/metrics");
         });
-
-    public static X509Certificate2 Certificate(string? directory)
-    {
-        if (directory is not null)
-        {
-            return X509Certificate2.CreateFromPemFile(Path.Combine(directory, "tls.crt"), Path.Combine(directory, "tls.key"));
-        }
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=placement-operator-metrics", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddDnsName("placement-operator-metrics");
-        request.CertificateExtensions.Add(names.Build());
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddYears(1));
-        // Kestrel on Linux needs the key in a form it can hand to OpenSSL: a PKCS #12 round trip gives it one.
-        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pfx), null);
-    }
 }

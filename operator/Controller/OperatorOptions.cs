@@ -30,8 +30,8 @@ public sealed class OperatorOptions
     /// </summary>
     public string DefaultImage { get; set; } = ReleaseImage;
 
-    /// <summary>How often the Secrets a service references are read again, so a rotation is noticed (they are not watched).</summary>
-    public TimeSpan SecretRecheckInterval { get; set; } = TimeSpan.FromMinutes(1);
+    /// <summary>How often what is not watched is looked at again: the Secrets a service references (a rotation), another service's hold on its ingress host.</summary>
+    public TimeSpan UnwatchedRecheckInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>How often the pods of a running database sync are looked at (they are not watched).</summary>
     public TimeSpan PodRecheckInterval { get; set; } = TimeSpan.FromSeconds(10);

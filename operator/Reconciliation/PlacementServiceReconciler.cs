@@ -35,13 +35,20 @@ public sealed class PlacementServiceReconciler(Cluster cluster, EventRecorder ev
         var problems = SpecValidation.Problems(ps);
         if (problems.Count > 0)
         {
+            // A resource stored under an older CRD, whose default was an Ingress, would keep publishing its admin API
+            // while blocked: whatever else is wrong, an Ingress nobody accepted under noauth2 goes.
+            if (SpecValidation.IsUnacceptedNoauth2Exposure(ps.Spec)
+                && cluster.Ingresses.Get(ps.Metadata.NamespaceProperty, ps.Metadata.Name) is { } exposed && IsOwnedBy(exposed, ps))
+            {
+                await cluster.DeleteAsync(exposed, ct);
+            }
             await WriteStatusAsync(ps, StatusCalculator.Blocked(ps, Conditions.InvalidSpec, string.Join("; ", problems), now), ct);
             return null;
         }
 
         var secrets = await SecretContents.ReadAsync(cluster, ps, ct);
         // Secrets are read, not watched (watching them would take list and watch on every Secret): look again later.
-        var recheck = Settings.SecretInputs(ps.Spec).Count > 0 ? options.SecretRecheckInterval : (TimeSpan?)null;
+        var recheck = Settings.SecretInputs(ps.Spec).Count > 0 ? options.UnwatchedRecheckInterval : (TimeSpan?)null;
         if (secrets.Missing.Count > 0)
         {
             await WriteStatusAsync(ps, StatusCalculator.Blocked(ps, Conditions.SecretMissing, string.Join("; ", secrets.Missing), now), ct);
@@ -53,8 +60,17 @@ public sealed class PlacementServiceReconciler(Cluster cluster, EventRecorder ev
             var (result, sync) = await ApplyAsync(ps, Revision.Of(ps, secrets.Versions), now, ct);
             serverErrorsSince.TryRemove((@namespace, name), out _);
             await WriteStatusAsync(ps, result, ct);
-            // Sync pods are not watched either: while the sync runs, look at them again soon.
-            return sync.Phase is SyncPhase.Running or SyncPhase.Blocked ? Min(options.PodRecheckInterval, recheck) : recheck;
+            // Sync pods are not watched either: while the sync runs, look at them again soon. Nor is another service's
+            // Ingress a reason to wake this one: while its host is taken, look again for it to be free.
+            if (sync.Phase is SyncPhase.Running or SyncPhase.Blocked)
+            {
+                recheck = Min(options.PodRecheckInterval, recheck);
+            }
+            if (Conditions.Find(result.Status.Conditions, Conditions.Degraded)?.Reason == Conditions.IngressHostTaken)
+            {
+                recheck = Min(options.UnwatchedRecheckInterval, recheck);
+            }
+            return recheck;
         }
         catch (WriteRefusedException refused)
         {
@@ -155,14 +171,15 @@ public sealed class PlacementServiceReconciler(Cluster cluster, EventRecorder ev
         var own = cluster.Ingresses.Get(ps.Metadata.NamespaceProperty, ps.Metadata.Name) is { } existing && IsOwnedBy(existing, ps) ? existing : null;
         if (ps.Spec.Ingress.Enabled)
         {
-            // Two services on one host would make the ingress controller refuse, or worse, split the paths between them:
-            // the one whose Ingress came first keeps the host (should two have been made at once, both see the same
-            // order), the other is told.
+            // Two services on one host would make the ingress controller refuse, or worse, split the paths between them.
+            // A service whose Ingress already serves the host keeps it; should two Ingresses serve it (made at once),
+            // the older keeps it, an order both services see alike. The other is told.
+            var host = ps.Spec.Ingress.Host;
+            var ownServesHost = own?.Spec?.Rules?.Any(r => r.Host == host) == true;
             var holder = cluster.Ingresses.List()
                 .Where(i => !IsOwnedBy(i, ps) && i.Metadata.OwnerReferences?.Any(o => o.Kind == PlacementService.KindName) == true
-                    && i.Spec?.Rules?.Any(r => r.Host == ps.Spec.Ingress.Host) == true)
-                .Where(i => own is null || Precedes(i, own))
-                .FirstOrDefault();
+                    && i.Spec?.Rules?.Any(r => r.Host == host) == true)
+                .FirstOrDefault(i => !ownServesHost || Precedes(i, own!));
             if (holder is null)
             {
                 await cluster.ApplyAsync(ApiIngress.Build(ps), ct);

@@ -53,9 +53,9 @@ public static partial class SpecValidation
         {
             problems.Add($"ingress.host must be a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', at most 253 characters): '{spec.Ingress.Host}'");
         }
-        if (spec.Config.Env?.Keys.FirstOrDefault(k => !k.StartsWith("OS_", StringComparison.Ordinal)) is { } badName)
+        if (spec.Config.Env?.Keys.FirstOrDefault(k => !CanonicalOption().IsMatch(k)) is { } badName)
         {
-            problems.Add($"config.env names must start with OS_ (OS_<GROUP>__<OPTION>): '{badName}'");
+            problems.Add($"config.env names must be OS_<GROUP>__<OPTION> in capitals, digits and '_': '{badName}'");
         }
         if (spec.Config.Env?.Keys.FirstOrDefault(IsDecidedBySpec) is { } decided)
         {
@@ -72,12 +72,15 @@ public static partial class SpecValidation
             problems.Add($"database.maxConnections is too small: {spec.Database.MaxPoolSize + spec.Database.MaxOverflow} connections per pod "
                 + $"(maxPoolSize + maxOverflow) x {spec.MostReplicas + 1} pods (the most, {spec.MostReplicas}, + 1 during a rolling update) = {spec.DatabaseConnectionsNeeded} > {allowed}");
         }
-        if (spec.Auth.Strategy == "noauth2" && !spec.Auth.ExposeUnauthenticated && IsExposed(spec))
+        if (IsUnacceptedNoauth2Exposure(spec))
         {
             problems.Add("auth.strategy noauth2 makes every caller an admin: exposing it outside the cluster needs auth.exposeUnauthenticated: true");
         }
         return problems;
     }
+
+    public static bool IsUnacceptedNoauth2Exposure(PlacementServiceSpec spec) =>
+        spec.Auth.Strategy == "noauth2" && !spec.Auth.ExposeUnauthenticated && IsExposed(spec);
 
     /// <summary>Reachable from outside the cluster: through an Ingress, or a Service of type LoadBalancer or NodePort.</summary>
     public static bool IsExposed(PlacementServiceSpec spec) => spec.Ingress.Enabled || spec.Service.Type != "ClusterIP";
@@ -86,6 +89,9 @@ public static partial class SpecValidation
         name is "OS_API__AUTH_STRATEGY" or "OS_PLACEMENT_DATABASE__CONNECTION" or "OS_PLACEMENT_DATABASE__MAX_POOL_SIZE"
             or "OS_PLACEMENT_DATABASE__MAX_OVERFLOW" or "OS_OSLO_POLICY__POLICY_FILE"
         || name.StartsWith("OS_KEYSTONE_AUTHTOKEN__", StringComparison.Ordinal);
+
+    [GeneratedRegex(@"^OS_[A-Z0-9_]+__[A-Z0-9_]+\z")]
+    private static partial Regex CanonicalOption();
 
     [GeneratedRegex("PASSWORD|SECRET|TOKEN|CREDENTIAL")]
     private static partial Regex SecretName();

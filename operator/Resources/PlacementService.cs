@@ -44,7 +44,8 @@ public sealed class PlacementService : IKubernetesObject<V1ObjectMeta>
     "replicas above 1 need database.connectionSecretRef: the embedded SQLite database is a file on one volume and cannot be shared by several pods")]
 [CelRule("!((!has(self.auth) || !has(self.auth.strategy) || self.auth.strategy == 'noauth2') && ((has(self.ingress) && has(self.ingress.enabled) && self.ingress.enabled) || (has(self.service) && has(self.service.type) && self.service.type != 'ClusterIP'))) || (has(self.auth) && has(self.auth.exposeUnauthenticated) && self.auth.exposeUnauthenticated)",
     "auth.strategy noauth2 makes every caller an admin: exposing it outside the cluster (ingress.enabled, or service.type LoadBalancer or NodePort) needs auth.exposeUnauthenticated: true, which says you accept that anyone who reaches it is admin; use keystone for anything but a trial")]
-[CelRule("!has(self.database) || !has(self.database.maxConnections) || ((has(self.database.maxPoolSize) ? self.database.maxPoolSize : 5) + (has(self.database.maxOverflow) ? self.database.maxOverflow : 50)) * ((has(self.autoscaling) && has(self.autoscaling.maxReplicas) ? self.autoscaling.maxReplicas : (has(self.replicas) ? self.replicas : 1)) + 1) <= self.database.maxConnections",
+// Past the has() guards the fields read have defaults, which kube-apiserver applies before the rules run.
+[CelRule("!has(self.database) || !has(self.database.maxConnections) || (self.database.maxPoolSize + self.database.maxOverflow) * ((has(self.autoscaling) ? self.autoscaling.maxReplicas : self.replicas) + 1) <= self.database.maxConnections",
     "database.maxConnections is too small: (maxPoolSize + maxOverflow) x (the most API pods, autoscaling.maxReplicas or replicas, + 1 during a rolling update) would exceed it; lower database.maxOverflow or the pods, or raise the database's limit")]
 [CelRule("!has(self.auth) || !has(self.auth.strategy) || self.auth.strategy != 'keystone' || has(self.auth.keystone)",
     "auth.strategy keystone needs auth.keystone settings")]
@@ -148,7 +149,7 @@ public sealed class AvailabilitySpec
 
 public sealed class NetworkPolicySpec
 {
-    [Description("A NetworkPolicy admitting traffic to the API pods only from pods of this namespace, of allowedNamespaces and, with an Ingress, of the ingress controller's namespace.")]
+    [Description("A NetworkPolicy admitting traffic to the API pods only from pods of this namespace, of allowedNamespaces, of allowedCIDRs and, with an Ingress, of the ingress controller's namespace; with a LoadBalancer or NodePort Service, from anywhere (such traffic comes from node or client addresses).")]
     [JsonPropertyName("enabled")]
     public bool Enabled { get; set; } = true;
 
@@ -156,6 +157,11 @@ public sealed class NetworkPolicySpec
     [MaxLength(64)]
     [JsonPropertyName("allowedNamespaces")]
     public List<string>? AllowedNamespaces { get; set; }
+
+    [Description("Address ranges (CIDR) admitted besides: an ingress controller or load balancer on the host network, say.")]
+    [MaxLength(64)]
+    [JsonPropertyName("allowedCIDRs")]
+    public List<string>? AllowedCidrs { get; set; }
 
     [Description("Namespace of the ingress controller, admitted when ingress.enabled.")]
     [MinLength(1)]
@@ -333,7 +339,9 @@ public sealed class ServiceSpec
     public int Port { get; set; } = 8778;
 }
 
-[CelRule("!has(self.env) || self.env.all(k, k.startsWith('OS_'))", "config.env names must start with OS_ (OS_<GROUP>__<OPTION>)")]
+// The API reads OS_ names without regard to case and with '-' as '_' (placement-api/Configuration/OsloConfig.cs): only
+// the canonical spelling is accepted, so the rules below cannot be dodged by writing a name another way.
+[CelRule("!has(self.env) || self.env.all(k, k.matches('^OS_[A-Z0-9_]+__[A-Z0-9_]+$'))", "config.env names must be OS_<GROUP>__<OPTION> in capitals, digits and '_'")]
 [CelRule("!has(self.env) || self.env.all(k, !(k == 'OS_API__AUTH_STRATEGY' || k == 'OS_PLACEMENT_DATABASE__CONNECTION' || k == 'OS_PLACEMENT_DATABASE__MAX_POOL_SIZE' || k == 'OS_PLACEMENT_DATABASE__MAX_OVERFLOW' || k == 'OS_OSLO_POLICY__POLICY_FILE' || k.startsWith('OS_KEYSTONE_AUTHTOKEN__')))",
     "config.env cannot set what the spec decides: OS_API__AUTH_STRATEGY (auth.strategy), OS_PLACEMENT_DATABASE__CONNECTION, __MAX_POOL_SIZE and __MAX_OVERFLOW (database), OS_OSLO_POLICY__POLICY_FILE (config.policy), OS_KEYSTONE_AUTHTOKEN__* (auth.keystone)")]
 [CelRule("!has(self.env) || self.env.all(k, !(k.contains('PASSWORD') || k.contains('SECRET') || k.contains('TOKEN') || k.contains('CREDENTIAL')))",

@@ -138,6 +138,10 @@ public class CrdCelRulesTests
     [InlineData("OS_DATABASE__PASSWORD", false)]
     [InlineData("OS_CACHE__MEMCACHE_SECRET_KEY", false)]
     [InlineData("OS_SERVICE_USER__TOKEN", false)]
+    [InlineData("OS_Api__Auth_Strategy", false)]
+    [InlineData("OS_keystone_authtoken__password", false)]
+    [InlineData("OS_API__AUTH-STRATEGY", false)]
+    [InlineData("DEBUG", false)]
     public void Config_env_cannot_set_what_the_spec_decides_nor_hold_secrets(string name, bool valid)
     {
         var rules = AllRules().Where(r => r.Path == "openAPIV3Schema.spec.config").Select(r => r.Rule).ToList();

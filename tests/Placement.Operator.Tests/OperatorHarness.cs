@@ -57,7 +57,7 @@ public sealed class OperatorHarness : IAsyncDisposable
             RetryPeriod = TimeSpan.FromMilliseconds(200),
             RetryBaseDelay = TimeSpan.FromMilliseconds(20),
             RetryMaxDelay = TimeSpan.FromMilliseconds(500),
-            SecretRecheckInterval = TimeSpan.FromMilliseconds(200),
+            UnwatchedRecheckInterval = TimeSpan.FromMilliseconds(200),
             PodRecheckInterval = TimeSpan.FromMilliseconds(100),
         };
         customise?.Invoke(options);

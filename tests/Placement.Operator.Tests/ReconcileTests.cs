@@ -223,6 +223,33 @@ public class ReconcileTests
         Assert.Null(cluster.Get<V1Ingress>("ingresses", "second"));
         await cluster.PatchSpecAsync("second", new JsonObject { ["ingress"] = new JsonObject { ["host"] = "second.placement.local" } });
         await cluster.EventuallyAsync<V1Ingress>("ingresses", "second");
+
+        // The older service moving onto the younger one's host does not take it: the Ingress serving a host keeps it.
+        await cluster.PatchSpecAsync("first", new JsonObject { ["ingress"] = new JsonObject { ["host"] = "second.placement.local" } });
+        var told = await cluster.ConditionAsync(Conditions.Degraded, "True", Conditions.IngressHostTaken, name: "first");
+        Assert.Contains($"{Namespace}/second", told.Message, StringComparison.Ordinal);
+        Assert.Equal("second.placement.local", cluster.Get<V1Ingress>("ingresses", "second")!.Spec.Rules.Single().Host);
+        Assert.Null(cluster.Get<V1Ingress>("ingresses", "first"));
+
+        // Once the host is free again the waiting service takes it, though nothing of its own changed.
+        await cluster.PatchSpecAsync("second", new JsonObject { ["ingress"] = new JsonObject { ["enabled"] = false } });
+        await EventuallyAsync(() => cluster.Get<V1Ingress>("ingresses", "first")?.Spec.Rules.Single().Host == "second.placement.local", "the freed host taken");
+    }
+
+    [Fact]
+    public async Task An_ingress_nobody_accepted_under_noauth2_is_removed_even_while_the_spec_is_blocked()
+    {
+        await using var cluster = await StartAsync();
+        cluster.StartOperator();
+        await cluster.CreateReadyAsync(NewService(customise: s => { s.Ingress.Enabled = true; s.Auth.ExposeUnauthenticated = true; }));
+        await cluster.EventuallyAsync<V1Ingress>("ingresses", "placement");
+
+        // As a resource created under the earlier CRD, whose default was an Ingress, is stored: no acceptance field.
+        cluster.Server.Store.Mutate(ResourceKind.ByPlural(PlacementService.Plural), Namespace, "placement",
+            ps => ps["spec"]!["auth"]!.AsObject().Remove("exposeUnauthenticated"));
+
+        await cluster.ConditionAsync(Conditions.Degraded, "True", Conditions.InvalidSpec);
+        await EventuallyAsync(() => cluster.Get<V1Ingress>("ingresses", "placement") is null, "the Ingress removed");
     }
 
     [Fact]

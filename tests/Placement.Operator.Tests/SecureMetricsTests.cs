@@ -53,15 +53,15 @@ public sealed class SecureMetricsTests : IAsyncLifetime
         var client = new Kubernetes(new KubernetesClientConfiguration { Host = apiServer.Urls.First() });
         var web = WebApplication.CreateSlimBuilder();
         web.Logging.ClearProviders();
-        var certificate = MetricsEndpoint.Certificate(null);
+        var certificate = new MetricsCertificate(null);
         var metricsPort = FreePort();
         web.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(IPAddress.Loopback, 0);
-            kestrel.Listen(IPAddress.Loopback, metricsPort, listen => listen.UseHttps(certificate));
+            kestrel.Listen(IPAddress.Loopback, metricsPort, listen => listen.UseHttps(https => https.ServerCertificateSelector = (_, _) => certificate.Current));
         });
         operatorWeb = web.Build();
-        operatorWeb.UseSecureMetrics(metricsPort, new MetricsAccess(client, TimeProvider.System));
+        operatorWeb.UseSecureMetrics(metricsPort, new MetricsAccess(client, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<MetricsAccess>.Instance));
         operatorWeb.MapHealth(new OperatorHealth(TimeProvider.System, TimeSpan.FromMinutes(3)));
         await operatorWeb.StartAsync();
     }
@@ -121,5 +121,47 @@ public sealed class SecureMetricsTests : IAsyncLifetime
         await GetAsync(true, "/metrics", "prometheus-token");
 
         Assert.Equal(after, reviews);
+    }
+
+    [Fact]
+    public async Task An_empty_token_is_refused_and_an_unreachable_api_server_is_a_503()
+    {
+        Assert.Equal(HttpStatusCode.Unauthorized, (await GetAsync(true, "/metrics", " ")).StatusCode);
+
+        using var nowhere = new Kubernetes(new KubernetesClientConfiguration { Host = $"http://127.0.0.1:{FreePort()}" });
+        var access = new MetricsAccess(nowhere, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<MetricsAccess>.Instance);
+
+        Assert.Equal(503, await access.CheckAsync("Bearer prometheus-token", CancellationToken.None));
+    }
+
+    [Fact]
+    public void A_renewed_certificate_is_served_without_a_restart()
+    {
+        var directory = Directory.CreateTempSubdirectory("metrics-cert").FullName;
+        try
+        {
+            string Write(string name, DateTime modified)
+            {
+                using var key = System.Security.Cryptography.RSA.Create(2048);
+                var request = new System.Security.Cryptography.X509Certificates.CertificateRequest(
+                    $"CN={name}", key, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+                using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddDays(1));
+                File.WriteAllText(Path.Combine(directory, "tls.key"), key.ExportPkcs8PrivateKeyPem());
+                File.WriteAllText(Path.Combine(directory, "tls.crt"), certificate.ExportCertificatePem());
+                File.SetLastWriteTimeUtc(Path.Combine(directory, "tls.crt"), modified);
+                return certificate.Thumbprint;
+            }
+            var first = Write("first", DateTime.UtcNow.AddMinutes(-10));
+            var served = new MetricsCertificate(directory);
+            Assert.Equal(first, served.Current.Thumbprint);
+
+            var renewed = Write("renewed", DateTime.UtcNow);
+
+            Assert.Equal(renewed, served.Current.Thumbprint);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 }

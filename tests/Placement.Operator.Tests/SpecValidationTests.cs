@@ -24,6 +24,7 @@ public class SpecValidationTests
     [InlineData("min-above-max")]
     [InlineData("unknown-strategy")]
     [InlineData("env-sets-auth")]
+    [InlineData("env-sets-auth-in-lowercase")]
     [InlineData("env-password")]
     [InlineData("env-url-with-password")]
     [InlineData("noauth2-exposed")]
@@ -37,6 +38,7 @@ public class SpecValidationTests
                 case "bad-env": s.Config.Env = new() { ["DEBUG"] = "1" }; break;
                 case "min-above-max": Samples.ExternalDatabase(s); s.Autoscaling = new AutoscalingSpec { MinReplicas = 5, MaxReplicas = 2 }; break;
                 case "env-sets-auth": s.Config.Env = new() { ["OS_API__AUTH_STRATEGY"] = "noauth2" }; break;
+                case "env-sets-auth-in-lowercase": s.Config.Env = new() { ["OS_api__auth_strategy"] = "noauth2" }; break;
                 case "env-password": s.Config.Env = new() { ["OS_DATABASE__PASSWORD"] = "hunter2" }; break;
                 case "env-url-with-password": s.Config.Env = new() { ["OS_PLACEMENT_DATABASE__SLAVE_CONNECTION"] = "mysql+pymysql://placement:hunter2@replica/placement" }; break;
                 case "noauth2-exposed": s.Service.Type = "LoadBalancer"; break;

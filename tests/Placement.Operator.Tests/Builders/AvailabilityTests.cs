@@ -46,6 +46,9 @@ public class AvailabilityTests
         var container = ApiDeployment.Build(Service(), SampleRevision).Spec.Template.Spec.Containers[0];
 
         Assert.Equal(["sleep", "5"], container.Lifecycle.PreStop.Exec.Command);
+        // The grace period covers the delay and the server's own 30 s of shutdown after it.
+        Assert.Equal(35, ApiDeployment.Build(Service(), SampleRevision).Spec.Template.Spec.TerminationGracePeriodSeconds);
+        Assert.Equal(90, ApiDeployment.Build(Service(s => s.Availability.ShutdownDelaySeconds = 60), SampleRevision).Spec.Template.Spec.TerminationGracePeriodSeconds);
         Assert.Null(ApiDeployment.Build(Service(s => s.Availability.ShutdownDelaySeconds = 0), SampleRevision).Spec.Template.Spec.Containers[0].Lifecycle);
     }
 
@@ -58,6 +61,11 @@ public class AvailabilityTests
         Assert.Equal(["openstack"], Admitted(_ => { }));
         Assert.Equal(["openstack", "nova"], Admitted(s => s.NetworkPolicy.AllowedNamespaces = ["nova"]));
         Assert.Equal(["openstack", "ingress-nginx"], Admitted(s => s.Ingress.Enabled = true));
+        Assert.Equal("10.0.0.0/24", ApiNetworkPolicy.Build(Service(s => s.NetworkPolicy.AllowedCidrs = ["10.0.0.0/24"])).Spec.Ingress.Single().FromProperty[1].IpBlock.Cidr);
+        // A LoadBalancer or NodePort Service is reached from node and client addresses: the port is open to all.
+        var open = ApiNetworkPolicy.Build(Service(s => { s.Service.Type = "LoadBalancer"; s.Auth.ExposeUnauthenticated = true; })).Spec.Ingress.Single();
+        Assert.Null(open.FromProperty);
+        Assert.Equal("8080", open.Ports.Single().Port.Value);
         var policy = ApiNetworkPolicy.Build(Service());
         Assert.Equal(["Ingress"], policy.Spec.PolicyTypes);
         Assert.Equal("8080", policy.Spec.Ingress.Single().Ports.Single().Port.Value);

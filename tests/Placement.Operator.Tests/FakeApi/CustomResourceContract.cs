@@ -67,6 +67,13 @@ public sealed partial class CustomResourceContract
         var result = item.DeepClone().AsObject();
         Prune(result, schema, root: true);
         Default(result, schema);
+        // kube-apiserver defaults what it reads from storage too (the decoder does), so a field a newer CRD gave a
+        // default does not make an unchanged object look changed.
+        if (old is not null)
+        {
+            old = old.DeepClone().AsObject();
+            Default(old, schema);
+        }
         var errors = new List<FieldError>();
         if (old is null)
         {
