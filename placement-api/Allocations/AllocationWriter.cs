@@ -85,10 +85,12 @@ public sealed class AllocationWriter(PlacementDbContext db, PlacementSettings se
         }
 
         var rewritten = wanted.Select(w => w.ConsumerUuid).Distinct().ToList();
+        // What the rewritten consumers held, so that the capacity check knows each provider's usage before this write.
+        var released = await UsageAsync(db.Allocations.Where(a => rewritten.Contains(a.ConsumerId)), cancellationToken);
         await db.Allocations.Where(a => rewritten.Contains(a.ConsumerId)).ExecuteDeleteAsync(cancellationToken);
 
         var allocations = await ResolveClassesAsync(wanted, cancellationToken);
-        CapacityCheck.Verify(allocations, await StockAsync(allocations, cancellationToken));
+        CapacityCheck.Verify(allocations, await StockAsync(allocations, released, cancellationToken));
         await InsertAsync(allocations.Where(a => a.Used > 0), cancellationToken);
 
         // In id order: concurrent writers then lock providers in the same order and cannot deadlock on them.
@@ -167,24 +169,30 @@ public sealed class AllocationWriter(PlacementDbContext db, PlacementSettings se
 
     /// <summary>The inventories the allocations draw on, with what other consumers already use of each.</summary>
     private async Task<Dictionary<(int ProviderId, int ClassId), InventoryStock>> StockAsync(
-        List<WantedAllocation> allocations, CancellationToken cancellationToken)
+        List<WantedAllocation> allocations, Dictionary<(int ProviderId, int ClassId), long> released, CancellationToken cancellationToken)
     {
         var providerIds = allocations.Select(a => a.ProviderId).Distinct().ToList();
         var classIds = allocations.Select(a => a.ClassId).Distinct().ToList();
         var inventories = await db.Inventories.AsNoTracking()
             .Where(i => providerIds.Contains(i.ResourceProviderId) && classIds.Contains(i.ResourceClassId))
             .ToListAsync(cancellationToken);
-        var used = await db.Allocations
-            .Where(a => providerIds.Contains(a.ResourceProviderId) && classIds.Contains(a.ResourceClassId))
-            .GroupBy(a => new { a.ResourceProviderId, a.ResourceClassId })
-            .Select(g => new { g.Key.ResourceProviderId, g.Key.ResourceClassId, Used = g.Sum(a => (long)a.Used) })
-            .ToDictionaryAsync(u => (u.ResourceProviderId, u.ResourceClassId), u => u.Used, cancellationToken);
+        var used = await UsageAsync(
+            db.Allocations.Where(a => providerIds.Contains(a.ResourceProviderId) && classIds.Contains(a.ResourceClassId)), cancellationToken);
         return inventories.ToDictionary(
             i => (i.ResourceProviderId, i.ResourceClassId),
-            i => new InventoryStock(
-                new Capacity(i.Total, i.Reserved, i.MinUnit, i.MaxUnit, i.StepSize, i.AllocationRatio),
-                used.GetValueOrDefault((i.ResourceProviderId, i.ResourceClassId))));
+            i =>
+            {
+                var key = (i.ResourceProviderId, i.ResourceClassId);
+                var remaining = used.GetValueOrDefault(key);
+                long? before = used.ContainsKey(key) || released.ContainsKey(key) ? remaining + released.GetValueOrDefault(key) : null;
+                return new InventoryStock(new Capacity(i.Total, i.Reserved, i.MinUnit, i.MaxUnit, i.StepSize, i.AllocationRatio), remaining, before);
+            });
     }
+
+    private static Task<Dictionary<(int ProviderId, int ClassId), long>> UsageAsync(IQueryable<Allocation> rows, CancellationToken cancellationToken) =>
+        rows.GroupBy(a => new { a.ResourceProviderId, a.ResourceClassId })
+            .Select(g => new { g.Key.ResourceProviderId, g.Key.ResourceClassId, Used = g.Sum(a => (long)a.Used) })
+            .ToDictionaryAsync(u => (u.ResourceProviderId, u.ResourceClassId), u => u.Used, cancellationToken);
 
     /// <summary>Allocations are only ever inserted, never updated: their created_at is their last-modified.</summary>
     private async Task InsertAsync(IEnumerable<WantedAllocation> allocations, CancellationToken cancellationToken)

@@ -5,12 +5,18 @@ namespace Placement.Api.Allocations;
 /// <summary>One allocation row a write wants. <see cref="Used"/> 0 marks a row being removed, as upstream marks it.</summary>
 public readonly record struct WantedAllocation(string ConsumerUuid, int ProviderId, string ProviderUuid, int ClassId, string ClassName, long Used);
 
-/// <summary>An inventory and what is already allocated from it (the consumers being rewritten excluded).</summary>
-public readonly record struct InventoryStock(Capacity Capacity, long Used);
+/// <summary>
+/// An inventory and what is already allocated from it: <see cref="Used"/> without the consumers being rewritten,
+/// <see cref="PreviousUsed"/> with them, before this write (null when nothing was allocated from it).
+/// </summary>
+public readonly record struct InventoryStock(Capacity Capacity, long Used, long? PreviousUsed = null);
 
 /// <summary>
 /// Upstream's _check_capacity_exceeded: whether a set of wanted allocations fits the inventories, with
 /// its checks in its order and its messages. Pure, so that every writer of allocations shares it.
+/// As upstream master since bug 2104040 (commit 5ac4c70b, "Fix placement allocate while over-capacity"), a write
+/// that leaves a provider over capacity is allowed when it does not make its usage worse than before the write: an
+/// operator who raised reserved or lowered allocation_ratio can still move or shrink what is allocated.
 /// </summary>
 public static class CapacityCheck
 {
@@ -26,11 +32,11 @@ public static class CapacityCheck
             throw InvalidInventory(string.Join(", ", classes), string.Join(", ", providersWithout));
         }
 
-        var requested = new Dictionary<(int ProviderId, int ClassId), long>();
+        // Each allocation is compared alone and with all of this write's allocations of its provider and class.
+        var requested = wanted.GroupBy(w => (w.ProviderId, w.ClassId)).ToDictionary(g => g.Key, g => g.Sum(w => w.Used));
         foreach (var allocation in wanted)
         {
             var key = (allocation.ProviderId, allocation.ClassId);
-            requested[key] = requested.GetValueOrDefault(key) + allocation.Used;
             if (allocation.Used == 0)
             {
                 continue;
@@ -45,8 +51,9 @@ public static class CapacityCheck
                     $"Unable to create allocation for '{allocation.ClassName}' on resource provider '{allocation.ProviderUuid}'. " +
                     "The requested amount would violate inventory constraints.");
             }
-            // Upstream compares this allocation alone and all of this write's allocations of the class.
-            if (!inventory.Capacity.HasRoomFor(inventory.Used, allocation.Used) || !inventory.Capacity.HasRoomFor(inventory.Used, requested[key]))
+            var fits = inventory.Capacity.HasRoomFor(inventory.Used, allocation.Used) && inventory.Capacity.HasRoomFor(inventory.Used, requested[key]);
+            var noWorse = inventory.PreviousUsed is { } before && inventory.Used + requested[key] <= before;
+            if (!fits && !noWorse)
             {
                 throw new AllocationWriteException(AllocationWriteFailure.InvalidInventory,
                     $"Unable to create allocation for '{allocation.ClassName}' on resource provider '{allocation.ProviderUuid}'. " +

@@ -181,6 +181,25 @@ public sealed class AllocationWriterTests : IAsyncLifetime, IDisposable
         Assert.Equal(4, await ProviderGenerationAsync(check));
     }
 
+    [Fact]
+    public async Task AnOverCapacityProviderTakesRewritesThatDoNotMakeItWorse()
+    {
+        // 8 VCPU used of 12; then reserved goes up to 6: (8 - 6) * 2 = 4, half of what is used.
+        await ReplaceAsync(Request(Consumer, ("VCPU", 4)));
+        await ReplaceAsync(Request(OtherConsumer, ("VCPU", 4)));
+        await using (var db = _database.CreateContext())
+        {
+            await db.Inventories.ExecuteUpdateAsync(s => s.SetProperty(i => i.Reserved, i => i.ResourceClassId == db.ResourceClasses.Single(c => c.Name == "VCPU").Id ? 6 : i.Reserved));
+        }
+
+        // Upstream master since bug 2104040: the same amount again, or less, is accepted; more is not.
+        await ReplaceAsync(Request(Consumer, ("VCPU", 4)));
+        await ReplaceAsync(Request(Consumer, ("VCPU", 2)));
+        var more = await Assert.ThrowsAsync<AllocationWriteException>(() => ReplaceAsync(Request(Consumer, ("VCPU", 3))));
+        Assert.Contains("would exceed the capacity", more.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<AllocationWriteException>(() => ReplaceAsync(Request("0b3b1d7e-0000-4000-8000-000000000003", ("VCPU", 1))));
+    }
+
     private async Task ReplaceAsync(params ConsumerAllocations[] requests)
     {
         await using var db = _database.CreateContext();

@@ -69,6 +69,34 @@ public class CapacityCheckTests
         Assert.Equal((AllocationWriteFailure.InvalidInventory, "Inventory for 'PCI_DEVICE' on resource provider 'rp-uuid' invalid."), (error.Failure, error.Message));
     }
 
+    [Theory]
+    [InlineData(6, true)]
+    [InlineData(4, true)]
+    [InlineData(7, false)]
+    public void OverCapacityAWriteMayNotMakeUsageWorseThanBefore(long amount, bool accepted)
+    {
+        // 12 VCPU of capacity, 10 used by others and 6 by the rewritten consumer before this write: over capacity.
+        var stock = new Dictionary<(int, int), InventoryStock>
+        {
+            [(1, Vcpu)] = new InventoryStock(new Capacity(Total: 10, Reserved: 2, MinUnit: 1, MaxUnit: 8, StepSize: 1, AllocationRatio: 1.5), Used: 10, PreviousUsed: 16),
+        };
+
+        var error = Record.Exception(() => CapacityCheck.Verify([Wanted(Vcpu, "VCPU", amount)], stock));
+
+        Assert.Equal(accepted, error is null);
+    }
+
+    [Fact]
+    public void WithoutAnyUsageBeforeOverCapacityIsRefused()
+    {
+        var stock = new Dictionary<(int, int), InventoryStock>
+        {
+            [(1, Vcpu)] = new InventoryStock(new Capacity(Total: 10, Reserved: 9, MinUnit: 1, MaxUnit: 8, StepSize: 1, AllocationRatio: 1.0), Used: 0, PreviousUsed: null),
+        };
+
+        Assert.Throws<AllocationWriteException>(() => CapacityCheck.Verify([Wanted(Vcpu, "VCPU", 2)], stock));
+    }
+
     private static WantedAllocation Wanted(int classId, string className, long used, string consumer = "c", int provider = 1, string providerUuid = Rp) =>
         new(consumer, provider, providerUuid, classId, className, used);
 }
