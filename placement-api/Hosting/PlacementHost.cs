@@ -65,6 +65,7 @@ public static class PlacementHost
             RequestChecks.RequireContentTypeWithBody(http.Request);
             return next(http);
         });
+        app.Use(RouteTable.RefuseTrailingSlash);
         app.UseRouting();
         app.UseMiddleware<LostConnectionRetryMiddleware>();
         MapRoutes(app);

@@ -1,17 +1,33 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace Placement.Api.Http;
 
 /// <summary>
 /// Just enough of HTTP Accept negotiation (as webob does it) to decide whether a client takes
-/// JSON and which format an error body gets.
+/// JSON and which format an error body gets. A header that does not follow RFC 7231's grammar counts as absent, as
+/// webob treats it (its AcceptInvalidHeader offers everything), so upstream answers 200 to <c>Accept: garbage</c>.
 /// </summary>
-public static class AcceptHeader
+public static partial class AcceptHeader
 {
+    // RFC 7231 section 5.3.2: #( media-range [ accept-params ] ), where a media range is token "/" token with
+    // parameters (none named q), and accept-params a weight (q = 0[.ddd] or 1[.000]) then extensions; RFC 7230's
+    // list rule allows empty elements. Tokens and quoted strings as RFC 7230 section 3.2.6 defines them.
+    private const string Ows = @"[ \t]*";
+    private const string Token = @"[!#$%&'*+\-.^_`|~0-9A-Za-z]+";
+    private const string Quoted = @"""(?:[\t \x21\x23-\x5b\x5d-\x7e\x80-\xff]|\\[\t \x21-\x7e\x80-\xff])*""";
+    private const string Parameter = Ows + ";" + Ows + "(?![qQ]=)" + Token + "=(?:" + Token + "|" + Quoted + ")";
+    private const string Weight = Ows + ";" + Ows + @"[qQ]=(?:0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?)";
+    private const string Extension = Ows + ";" + Ows + Token + "(?:=(?:" + Token + "|" + Quoted + "))?";
+    private const string Element = Token + "/" + Token + "(?:" + Parameter + ")*(?:" + Weight + "(?:" + Extension + ")*)?";
+
+    [GeneratedRegex("^(?:(?:,|" + Element + ")(?:" + Ows + ",(?:" + Ows + Element + ")?)*)?" + @"\z")]
+    private static partial Regex ValidAccept();
+
     /// <summary>The quality the Accept header gives <paramref name="mediaType"/>: the most specific matching range wins.</summary>
     public static double Quality(string? accept, string mediaType)
     {
-        if (string.IsNullOrWhiteSpace(accept))
+        if (string.IsNullOrWhiteSpace(accept) || !ValidAccept().IsMatch(accept))
         {
             return 1;
         }

@@ -33,6 +33,13 @@ public class PlacementException(HttpStatusCode status, string detail, string? er
     public static PlacementException NotFound(string detail = "", string? errorCode = null) =>
         new(HttpStatusCode.NotFound, detail, errorCode);
 
+    /// <summary>
+    /// A lookup's NotFound that upstream's handler lets through: its handler.py turns it into a 404 raised past the
+    /// microversion middleware's response path, so the answer has no <c>vary</c>.
+    /// </summary>
+    public static PlacementException NotFoundPastHandler(string detail) =>
+        new(HttpStatusCode.NotFound, detail) { RaisedOutsideHandler = true };
+
     public static PlacementException Conflict(string detail, string? errorCode = null) =>
         new(HttpStatusCode.Conflict, detail, errorCode);
 }

@@ -22,6 +22,20 @@ public sealed class RouteTable
         route.Methods.Add(method);
     }
 
+    /// <summary>
+    /// Upstream's routes match a path exactly, so one with a trailing slash (<c>/resource_classes/</c>) is unknown:
+    /// 404 whatever the method, where ASP.NET's routing would take it for the route without the slash.
+    /// </summary>
+    public static Task RefuseTrailingSlash(HttpContext http, RequestDelegate next)
+    {
+        var path = http.Request.Path.Value;
+        if (path is { Length: > 1 } && path.EndsWith('/'))
+        {
+            throw new PlacementException(HttpStatusCode.NotFound, "") { RaisedOutsideHandler = true };
+        }
+        return next(http);
+    }
+
     /// <summary>The endpoint of last resort: 405 for a known path, else 404.</summary>
     public Task Fallback(HttpContext http)
     {

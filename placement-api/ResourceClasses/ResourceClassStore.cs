@@ -102,5 +102,5 @@ public static class ResourceClassStore
         return row;
     }
 
-    private static PlacementException NotFound(string name) => PlacementException.NotFound($"No such resource class {name}.");
+    private static PlacementException NotFound(string name) => PlacementException.NotFoundPastHandler($"No such resource class {name}.");
 }

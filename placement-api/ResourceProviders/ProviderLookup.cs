@@ -12,7 +12,7 @@ public static class ProviderLookup
     public static async Task<ResourceProvider> GetAsync(PlacementDbContext db, string uuid, CancellationToken cancellationToken)
     {
         return await db.ResourceProviders.SingleOrDefaultAsync(p => p.Uuid == uuid, cancellationToken)
-            ?? throw PlacementException.NotFound($"No resource provider with uuid {uuid} found");
+            ?? throw PlacementException.NotFoundPastHandler($"No resource provider with uuid {uuid} found");
     }
 
     /// <summary>

@@ -52,7 +52,7 @@ public static class ResourceProviderEndpoints
         RequestChecks.RequireJsonAccepted(http.Request);
         http.Authorize(PlacementPolicies.ResourceProvidersShow);
         var provider = await new ResourceProviderStore(db).FindAsync(uuid, http.RequestAborted)
-            ?? throw PlacementException.NotFound($"No resource provider with uuid {uuid} found");
+            ?? throw PlacementException.NotFoundPastHandler($"No resource provider with uuid {uuid} found");
         JsonResponse.SetCacheHeaders(http, provider.LastModified);
         return JsonResponse.Ok(Serialize(http, provider));
     }

@@ -149,7 +149,6 @@ public sealed class ResourceProviderStore(PlacementDbContext db)
             throw PlacementException.BadRequest(Failure("name is required"));
         }
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await RejectDuplicatesAsync(uuid, name, ct);
         ResourceProvider? parent = null;
         if (parentUuid is not null)
         {
@@ -161,6 +160,8 @@ public sealed class ResourceProviderStore(PlacementDbContext db)
             parent = await db.ResourceProviders.FirstOrDefaultAsync(p => p.Uuid == parentUuid, ct)
                 ?? throw PlacementException.BadRequest(Failure("parent provider UUID does not exist."));
         }
+        // Upstream checks the parent first and meets a duplicate only at the insert.
+        await RejectDuplicatesAsync(uuid, name, ct);
         var provider = new ResourceProvider
         {
             Uuid = uuid,
@@ -211,7 +212,7 @@ public sealed class ResourceProviderStore(PlacementDbContext db)
         await db.Entry(provider).ReloadAsync(ct);
         if (db.Entry(provider).State == EntityState.Detached)
         {
-            throw PlacementException.NotFound($"No resource provider with uuid {provider.Uuid} found");
+            throw PlacementException.NotFoundPastHandler($"No resource provider with uuid {provider.Uuid} found");
         }
         if (setParent && parentUuid is not null)
         {

@@ -15,6 +15,11 @@ public class AcceptHeaderTests
     [InlineData("text/html,application/xhtml+xml,application/xml;q=0.9", false)]
     [InlineData("application/json;q=0", false)]
     [InlineData("*/*, application/json;q=0", false)]
+    // Not RFC 7231 Accept values: webob treats them as absent, so upstream serves JSON.
+    [InlineData("garbage", true)]
+    [InlineData("text/html;;q=x", true)]
+    [InlineData("text/plain;q=2", true)]
+    [InlineData("text/plain, , text/html", false)]
     public void DecidesWhetherJsonIsAccepted(string? accept, bool accepted) =>
         Assert.Equal(accepted, AcceptHeader.Accepts(accept, "application/json"));
 
