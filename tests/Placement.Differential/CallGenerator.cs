@@ -385,7 +385,6 @@ internal sealed class CallGenerator(Random random, World world)
             Body = Json(body),
             ContentType = "application/json",
             Microversion = Version(minor),
-            MakesProviderUuid = uuid is null,
             Learn = reply =>
             {
                 if (reply.Status is 200 or 201 && reply.Headers.TryGetValue("location", out var location))

@@ -26,8 +26,8 @@ internal sealed record Call
     /// <summary>noauth2's x-auth-token: "admin" is the admin; null sends none.</summary>
     public string? Token { get; init; } = "admin";
 
-    /// <summary>A POST /resource_providers without a uuid: the server makes one, learnt from Location.</summary>
-    public bool MakesProviderUuid { get; init; }
+    /// <summary>A POST /resource_providers: without a uuid in its body, the server makes one (learnt from Location).</summary>
+    public bool CreatesProvider => Method == "POST" && Target == "/resource_providers";
 
     /// <summary>The allocations a write asks for, in body order (for the over-capacity rule of master).</summary>
     public IReadOnlyList<AllocationItem>? Allocations { get; init; }

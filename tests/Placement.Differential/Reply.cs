@@ -53,7 +53,7 @@ internal sealed partial record Reply(int Status, IReadOnlyDictionary<string, str
         }
         // The uuids a server made (providers created without one) are named by their order of appearance.
         var text = Unalias(answer.Body, side);
-        if (call.MakesProviderUuid)
+        if (call.CreatesProvider)
         {
             // A create without uuid that fails names the uuid the server made for it, in the error only.
             text = Uuid().Replace(text, match => call.ToString().Contains(match.Value, StringComparison.Ordinal) ? match.Value : "(made by the server)");
@@ -93,24 +93,30 @@ internal sealed partial record Reply(int Status, IReadOnlyDictionary<string, str
         return text;
     }
 
-    // Texts in upstream's error details that are not Placement's own, compared only up to where they start. After
-    // "Malformed JSON: " comes the message of Python's json module (it changes between Python versions; ours is
-    // .NET's). After "Update conflict: " comes either Placement's ConcurrentUpdateDetected message, compared, or the
-    // database driver's duplicate-entry exception with the failed SQL and a timestamp (upstream adding an inventory of
-    // a class the provider has), which differs between SQLite, MySQL and PostgreSQL and from second to second.
+    // Texts in upstream's error details that are not Placement's own, compared only up to where they start. A 500's
+    // detail ends with the escaped exception's text (Python's there, .NET's here). After "Malformed JSON: " comes the
+    // message of Python's json module (it changes between Python versions; ours is .NET's). After "Update conflict: "
+    // comes either Placement's ConcurrentUpdateDetected message, compared, or the database driver's duplicate-entry
+    // exception with the failed SQL and a timestamp (upstream adding an inventory of a class the provider has), which
+    // differs between SQLite, MySQL and PostgreSQL and from second to second.
     private const string MalformedJson = "Malformed JSON: ";
+    private const string InternalError = "The server has either erred or is incapable of performing the requested operation.\n\n ";
     private const string UpdateConflict = "Update conflict: ";
     private const string ConcurrentUpdate = "Another thread concurrently updated the data";
     private const string NotPlacementsText = "(not Placement's text)";
 
     // Lists that upstream writes from a Python set of strings, whose order changes with the process's hash seed:
-    // jsonschema 4.10's unexpected properties, and the unknown traits of PUT /resource_providers/{uuid}/traits. They
-    // are compared sorted.
+    // jsonschema 4.10's unexpected properties, the unknown traits of PUT /resource_providers/{uuid}/traits, and the
+    // providers without the inventory an allocation names. They are compared sorted. (The resource classes of that
+    // last message come from a set of integers, whose order does not change: compared as they are.)
     [GeneratedRegex(@"(?<=Additional properties are not allowed \()(?<list>'[^)]*')(?= (were|was) unexpected\))")]
     private static partial Regex UnexpectedProperties();
 
     [GeneratedRegex(@"(?<=No such trait )(?<list>[A-Za-z0-9_]+(, [A-Za-z0-9_]+)*)")]
     private static partial Regex UnknownTraits();
+
+    [GeneratedRegex(@"(?<=Inventory for '[^']*' on resource provider ')(?<list>[^']+)(?=' invalid)")]
+    private static partial Regex ProvidersWithoutInventory();
 
     // Upstream names the first unknown trait of a set (hash order again) when looking traits up for a query: any trait
     // of the request is as good.
@@ -140,6 +146,7 @@ internal sealed partial record Reply(int Status, IReadOnlyDictionary<string, str
             string.Join(", ", match.Groups["list"].Value.Split(", ").Order(StringComparer.Ordinal));
         detail = UnexpectedProperties().Replace(detail, Sorted);
         detail = UnknownTraits().Replace(detail, Sorted);
+        detail = ProvidersWithoutInventory().Replace(detail, Sorted);
         var request = call.ToString();
         return FirstUnknownTrait().Replace(
             detail, match => request.Contains(match.Value, StringComparison.Ordinal) ? "(a trait of the request)" : match.Value);
@@ -147,7 +154,13 @@ internal sealed partial record Reply(int Status, IReadOnlyDictionary<string, str
 
     private static string WithoutForeignText(string detail)
     {
-        var at = detail.IndexOf(MalformedJson, StringComparison.Ordinal);
+        // A 500's detail ends with the text of the exception that escaped, Python's upstream and .NET's here.
+        var at = detail.IndexOf(InternalError, StringComparison.Ordinal);
+        if (at >= 0)
+        {
+            return detail[..(at + InternalError.Length)] + NotPlacementsText;
+        }
+        at = detail.IndexOf(MalformedJson, StringComparison.Ordinal);
         if (at >= 0)
         {
             return detail[..(at + MalformedJson.Length)] + NotPlacementsText;

@@ -66,12 +66,18 @@ internal sealed class Runner(Settings settings)
             var call = generator.Next();
             var upstreamAnswer = await upstream.SendAsync(call);
             var oursAnswer = await ours.SendAsync(call);
-            if (call.MakesProviderUuid && upstreamAnswer.Headers.TryGetValue("location", out var upstreamLocation)
+            if (call.CreatesProvider && upstreamAnswer.Headers.TryGetValue("location", out var upstreamLocation)
                 && oursAnswer.Headers.TryGetValue("location", out var oursLocation))
             {
-                var alias = world.NextGeneratedAlias();
-                upstream.Alias(alias, upstreamLocation[(upstreamLocation.LastIndexOf('/') + 1)..]);
-                ours.Alias(alias, oursLocation[(oursLocation.LastIndexOf('/') + 1)..]);
+                var upstreamUuid = upstreamLocation[(upstreamLocation.LastIndexOf('/') + 1)..];
+                var oursUuid = oursLocation[(oursLocation.LastIndexOf('/') + 1)..];
+                // The body had no uuid (the generator left it out, or a malformed body lost it): each server made one.
+                if (call.Body?.Contains(upstreamUuid, StringComparison.OrdinalIgnoreCase) != true && upstreamUuid != oursUuid)
+                {
+                    var alias = world.NextGeneratedAlias();
+                    upstream.Alias(alias, upstreamUuid);
+                    ours.Alias(alias, oursUuid);
+                }
             }
             var reference = Reply.From(upstreamAnswer, upstream, call);
             var reply = WithoutTraits(Reply.From(oursAnswer, ours, call), call, newerTraits);
