@@ -82,16 +82,4 @@ internal sealed class World
             provider.Generation = null;
         }
     }
-
-    public IEnumerable<Provider> Descendants(Provider provider)
-    {
-        foreach (var child in Providers.Where(p => p.Parent == provider.Id))
-        {
-            yield return child;
-            foreach (var grandchild in Descendants(child))
-            {
-                yield return grandchild;
-            }
-        }
-    }
 }
