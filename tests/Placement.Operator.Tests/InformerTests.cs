@@ -27,13 +27,7 @@ public class InformerTests
             Watch,
             NullLogger.Instance,
             TimeSpan.FromMilliseconds(10));
-        informer.ListWatched += working =>
-        {
-            lock (reports)
-            {
-                reports.Add(working);
-            }
-        };
+        RecordReports(informer, reports);
         using var stop = new CancellationTokenSource();
         var run = informer.RunAsync(stop.Token);
 
@@ -73,13 +67,7 @@ public class InformerTests
             WatchForever,
             NullLogger.Instance,
             TimeSpan.FromMilliseconds(10));
-        informer.ListWatched += working =>
-        {
-            lock (reports)
-            {
-                reports.Add(working);
-            }
-        };
+        RecordReports(informer, reports);
         using var stop = new CancellationTokenSource();
         var run = informer.RunAsync(stop.Token);
 
@@ -100,4 +88,14 @@ public class InformerTests
             yield break;
         }
     }
+
+    // What the informer says of its lists and watches (working or not), in order; reports come from its own task.
+    private static void RecordReports(Informer<V1ConfigMap> informer, List<bool> reports) =>
+        informer.ListWatched += working =>
+        {
+            lock (reports)
+            {
+                reports.Add(working);
+            }
+        };
 }
